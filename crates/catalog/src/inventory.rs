@@ -1,0 +1,42 @@
+//! From the merged view of an artifact to its [`Inventory`]: the OS, and every
+//! package with OS-specific identity (ecosystem, purl qualifiers) settled.
+
+use drydock_core::{Inventory, OsInfo, Package};
+
+/// One analyzed file of the merged view: its path and what was found in it.
+pub struct FoundFile<'a> {
+    pub path: &'a str,
+    pub os: Option<&'a OsInfo>,
+    pub packages: &'a [Package],
+}
+
+/// Builds the inventory: picks the OS from every OS file found, then fixes up
+/// OS packages (Debian vs Ubuntu, purl `distro` qualifiers) for that OS.
+pub fn assemble<'a>(files: impl IntoIterator<Item = FoundFile<'a>>) -> Inventory {
+    let mut os_found: Vec<(String, OsInfo)> = Vec::new();
+    let mut packages: Vec<Package> = Vec::new();
+    let mut distroless = false;
+    for f in files {
+        if let Some(os) = f.os {
+            os_found.push((f.path.to_string(), os.clone()));
+        }
+        if f.path.starts_with("var/lib/dpkg/status.d/") && !f.packages.is_empty() {
+            distroless = true;
+        }
+        packages.extend(f.packages.iter().cloned());
+    }
+    let mut os = crate::os::merge_os(&os_found);
+    if let Some(o) = os.as_mut() {
+        o.distroless |= distroless;
+    }
+    crate::os::finalize_os_packages(os.as_ref(), &mut packages);
+    packages.sort_by(|a, b| {
+        (a.ecosystem, &a.location.path, &a.name, &a.version).cmp(&(
+            b.ecosystem,
+            &b.location.path,
+            &b.name,
+            &b.version,
+        ))
+    });
+    Inventory { os, packages }
+}

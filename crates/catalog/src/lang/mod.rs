@@ -1,0 +1,153 @@
+//! Language package catalogers: lockfiles, manifests, install trees and
+//! compiled binaries of the application ecosystems (PyPI, npm, crates.io, Go,
+//! Maven, RubyGems, Packagist, NuGet).
+//!
+//! Each ecosystem module declares a few [`Cataloger`]s in Syft's style: a cheap
+//! predicate on the path ("files matching these names go to") and a pure parse
+//! function from bytes to packages. Adding a format means one more entry in the
+//! module's `catalogers()` list, a parser and its fixtures.
+
+mod cargo;
+mod dotnet;
+mod golang;
+mod java;
+mod npm;
+mod php;
+mod python;
+mod ruby;
+
+use drydock_core::analyze::DEFAULT_MAX_FILE_SIZE;
+use drydock_core::{AnalyzeError, Analyzer, FileOutput};
+use serde::de::DeserializeOwned;
+
+/// The language analyzers, in priority order of the ecosystems.
+pub fn analyzers() -> Vec<Box<dyn Analyzer>> {
+    [
+        python::catalogers(),
+        npm::catalogers(),
+        cargo::catalogers(),
+        golang::catalogers(),
+        java::catalogers(),
+        ruby::catalogers(),
+        php::catalogers(),
+        dotnet::catalogers(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|c| Box::new(c) as Box<dyn Analyzer>)
+    .collect()
+}
+
+/// A parse function: the path (as given to `wants`) and the file's bytes.
+pub(crate) type ParseFn = fn(&str, &[u8]) -> Result<FileOutput, AnalyzeError>;
+
+/// One file format of one ecosystem: which paths it reads and how.
+pub(crate) struct Cataloger {
+    pub name: &'static str,
+    pub version: u32,
+    /// Called for every file of an image, so it must only look at the name.
+    pub wants: fn(&str) -> bool,
+    pub parse: ParseFn,
+    pub max_size: u64,
+}
+
+impl Cataloger {
+    pub const fn new(
+        name: &'static str,
+        version: u32,
+        wants: fn(&str) -> bool,
+        parse: ParseFn,
+    ) -> Cataloger {
+        Cataloger {
+            name,
+            version,
+            wants,
+            parse,
+            max_size: DEFAULT_MAX_FILE_SIZE,
+        }
+    }
+}
+
+impl Analyzer for Cataloger {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+    fn version(&self) -> u32 {
+        self.version
+    }
+    fn wants(&self, path: &str) -> bool {
+        (self.wants)(path)
+    }
+    fn max_size(&self) -> u64 {
+        self.max_size
+    }
+    fn analyze(&self, path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError> {
+        (self.parse)(path, content)
+    }
+}
+
+/// The last `/`-separated segment of a path.
+pub(crate) fn file_name(path: &str) -> &str {
+    path.rsplit_once('/').map_or(path, |(_, n)| n)
+}
+
+/// The directory part of a path (empty for a bare name).
+pub(crate) fn parent(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+/// The file as UTF-8 text, or an error naming it. A UTF-8 BOM is dropped
+/// (Windows tools write one into `*.deps.json` and `packages.lock.json`).
+pub(crate) fn text<'a>(path: &str, content: &'a [u8]) -> Result<&'a str, AnalyzeError> {
+    let s = std::str::from_utf8(content)
+        .map_err(|e| AnalyzeError::new(format!("{path}: not UTF-8 text: {e}")))?;
+    Ok(s.strip_prefix('\u{feff}').unwrap_or(s))
+}
+
+/// Deserializes a JSON file, naming the file in the error.
+pub(crate) fn json<T: DeserializeOwned>(path: &str, content: &[u8]) -> Result<T, AnalyzeError> {
+    let s = text(path, content)?;
+    serde_json::from_str(s).map_err(|e| AnalyzeError::new(format!("{path}: invalid JSON: {e}")))
+}
+
+/// Deserializes a TOML file, naming the file in the error.
+pub(crate) fn toml<T: DeserializeOwned>(path: &str, content: &[u8]) -> Result<T, AnalyzeError> {
+    let s = text(path, content)?;
+    ::toml::from_str(s).map_err(|e| AnalyzeError::new(format!("{path}: invalid TOML: {e}")))
+}
+
+/// Deserializes a YAML file, naming the file in the error.
+pub(crate) fn yaml<T: DeserializeOwned>(path: &str, content: &[u8]) -> Result<T, AnalyzeError> {
+    let s = text(path, content)?;
+    serde_saphyr::from_str(s).map_err(|e| AnalyzeError::new(format!("{path}: invalid YAML: {e}")))
+}
+
+/// Removes repeated packages (same name, version and flags) keeping the first,
+/// since lockfiles list one package under several requirement keys.
+pub(crate) fn dedup(packages: &mut Vec<drydock_core::Package>) {
+    let mut seen = std::collections::HashSet::new();
+    packages.retain(|p| seen.insert((p.name.clone(), p.version.clone(), p.dev, p.direct)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique() {
+        let all = analyzers();
+        let mut names: Vec<_> = all.iter().map(|a| a.name()).collect();
+        names.sort();
+        let n = names.len();
+        names.dedup();
+        assert_eq!(names.len(), n, "duplicate analyzer names: {names:?}");
+    }
+
+    #[test]
+    fn path_helpers() {
+        assert_eq!(file_name("a/b/c.txt"), "c.txt");
+        assert_eq!(file_name("c.txt"), "c.txt");
+        assert_eq!(parent("a/b/c.txt"), "a/b");
+        assert_eq!(parent("c.txt"), "");
+    }
+}

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Regenerates the language fixtures under tests/data/lang/ with the real tools.
+# Run from anywhere; needs python3 (with network access to PyPI), node/npm,
+# cargo (with crates.io), Debian's golang-go and golang-golang-x-text-dev.
+# The results are small text files committed beside this script, so the tests
+# themselves need none of these tools.
+#
+# Usage: make-fixtures.sh [python|npm|cargo|go]...   (default: all)
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+PY="${PYTHON:-python3}"
+
+python_fixtures() {
+    local out="$HERE/python"
+    rm -rf "$out" && mkdir -p "$out"
+    "$PY" -m venv "$WORK/tools"
+    "$WORK/tools/bin/pip" install -q poetry==2.5.1 uv==0.13.9 pdm==2.29.4 pipenv==2026.10.3 "hishel<2"
+    local T="$WORK/tools/bin"
+
+    # Installed metadata: a virtualenv (site-packages) and a pip --target tree.
+    "$PY" -m venv "$WORK/venv"
+    "$WORK/venv/bin/pip" install -q --no-deps attrs==25.3.0 six==1.16.0 typing_extensions==4.12.2 \
+        jaraco.classes==3.4.0 more-itertools==10.5.0
+    "$WORK/venv/bin/pip" install -q --no-deps --target "$WORK/target" idna==3.7
+    local sp
+    sp="$(echo "$WORK"/venv/lib/python3*/site-packages)"
+    for d in "$sp"/*.dist-info "$WORK"/target/*.dist-info; do
+        mkdir -p "$out/site-packages/$(basename "$d")"
+        # Headers verbatim; the long description after them is cut to three lines.
+        awk 'body && ++n > 3 { exit } { print } /^$/ { body = 1 }' "$d/METADATA" \
+            > "$out/site-packages/$(basename "$d")/METADATA"
+    done
+    # An egg-info directory as setuptools writes it for a source checkout.
+    mkdir -p "$WORK/eggproj"
+    cat > "$WORK/eggproj/setup.py" <<'PY'
+from setuptools import setup
+setup(name="Drydock_Egg.Demo", version="0.3.1", license="BSD-3-Clause",
+      install_requires=["six>=1.16"],
+      classifiers=["License :: OSI Approved :: BSD License"])
+PY
+    (cd "$WORK/eggproj" && "$WORK/tools/bin/python" setup.py -q egg_info)
+    mkdir -p "$out/site-packages/Drydock_Egg.Demo.egg-info"
+    cp "$WORK/eggproj/Drydock_Egg.Demo.egg-info/PKG-INFO" "$out/site-packages/Drydock_Egg.Demo.egg-info/PKG-INFO"
+
+    # requirements.txt as pip freeze writes it.
+    "$WORK/venv/bin/pip" freeze > "$out/requirements.txt"
+
+    # One project, locked by each tool. attrs and jaraco.classes are runtime
+    # dependencies, six is a development dependency.
+    mkdir -p "$WORK/proj"
+    cat > "$WORK/proj/pyproject.toml" <<'TOML'
+[project]
+name = "demo"
+version = "0.1.0"
+requires-python = ">=3.11"
+dependencies = ["attrs==25.3.0", "jaraco.classes==3.4.0"]
+
+[dependency-groups]
+dev = ["six==1.16.0"]
+
+[tool.pdm]
+distribution = false
+TOML
+    (cd "$WORK/proj" && "$T/uv" lock -q && cp uv.lock "$out/uv.lock")
+    # A hashed requirements file with markers, as `uv export` writes it, and a
+    # file including it with `-r`.
+    (cd "$WORK/proj" && "$T/uv" export -q --frozen --all-groups -o "$out/requirements-hashed.txt")
+    printf '%s\n' '# includes the hashed file' '-r requirements-hashed.txt' 'idna==3.7 ; python_version >= "3.6"' \
+        'requests>=2.0  # not pinned: skipped' > "$out/requirements-dev.txt"
+    (cd "$WORK/proj" && "$T/pdm" lock -q -G dev && cp pdm.lock "$out/pdm.lock")
+    # Poetry asks PyPI's JSON API, which is not reachable here; an explicit
+    # simple-index source makes it use the same index as pip.
+    cat >> "$WORK/proj/pyproject.toml" <<'TOML'
+
+[[tool.poetry.source]]
+name = "pypi-simple"
+url = "https://pypi.org/simple/"
+priority = "primary"
+TOML
+    (cd "$WORK/proj" && rm -f uv.lock pdm.lock && "$T/poetry" lock -q && cp poetry.lock "$out/poetry.lock")
+    mkdir -p "$WORK/pipenv"
+    cat > "$WORK/pipenv/Pipfile" <<'TOML'
+[[source]]
+url = "https://pypi.org/simple"
+verify_ssl = true
+name = "pypi"
+
+[packages]
+attrs = "==25.3.0"
+"jaraco.classes" = "==3.4.0"
+
+[dev-packages]
+six = "==1.16.0"
+
+[requires]
+python_version = "3.11"
+TOML
+    (cd "$WORK/pipenv" && PIPENV_VENV_IN_PROJECT=1 PIPENV_PYTHON="$PY" "$T/pipenv" lock >/dev/null 2>&1 && cp Pipfile.lock "$out/Pipfile.lock")
+}
+
+for what in "${@:-python}"; do
+    "${what}_fixtures"
+done

@@ -1,0 +1,75 @@
+//! The contract between the layer walker (I/O, in `drydock-image`) and the
+//! analyzers (pure, in `drydock-catalog` and later scanners).
+//!
+//! The walker reads each layer once; for every regular file it asks each
+//! analyzer whether it [`wants`](Analyzer::wants) that path, reads only the files
+//! some analyzer wants, and hands their bytes to [`Analyzer::analyze`]. Results
+//! are kept per file path and per layer, so they can be cached by layer diffID
+//! and merged across layers (upper layers and whiteouts win) afterwards.
+
+use crate::{OsInfo, Package};
+use serde::{Deserialize, Serialize};
+
+/// The largest file an analyzer is handed; bigger files are skipped with a warning.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 512 * 1024 * 1024;
+
+/// What one analyzer found in one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct FileOutput {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os: Option<OsInfo>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub packages: Vec<Package>,
+    /// Non-fatal problems with this file (a malformed stanza, an unknown field).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+impl FileOutput {
+    pub fn is_empty(&self) -> bool {
+        self.os.is_none() && self.packages.is_empty() && self.warnings.is_empty()
+    }
+}
+
+/// An error that stops one analyzer on one file; the scan goes on.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct AnalyzeError(pub String);
+
+impl AnalyzeError {
+    pub fn new(msg: impl Into<String>) -> AnalyzeError {
+        AnalyzeError(msg.into())
+    }
+}
+
+/// A pure function from a file's bytes to packages or OS facts, plus the paths it wants.
+pub trait Analyzer: Send + Sync {
+    /// Stable name, used in cache keys and warnings (`dpkg`, `os-release`…).
+    fn name(&self) -> &'static str;
+
+    /// Bump when the output for the same input changes, so cached layers are re-read.
+    fn version(&self) -> u32;
+
+    /// Whether this analyzer reads `path` (relative to the root, `/`-separated,
+    /// no leading `/`, already normalised: no `.` or `..` segments).
+    fn wants(&self, path: &str) -> bool;
+
+    /// Largest file this analyzer accepts.
+    fn max_size(&self) -> u64 {
+        DEFAULT_MAX_FILE_SIZE
+    }
+
+    /// Analyzes one file. `path` is as given to [`wants`](Analyzer::wants). Packages
+    /// get their `location.path` set by the analyzer; the walker fills in the layer.
+    fn analyze(&self, path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError>;
+}
+
+/// A cache key part covering the analyzers' names and versions.
+pub fn analyzers_fingerprint(analyzers: &[Box<dyn Analyzer>]) -> String {
+    let mut parts: Vec<String> = analyzers
+        .iter()
+        .map(|a| format!("{}@{}", a.name(), a.version()))
+        .collect();
+    parts.sort();
+    parts.join(",")
+}

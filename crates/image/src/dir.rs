@@ -1,0 +1,212 @@
+//! Scanning a directory: a root filesystem (`drydock rootfs`) or a project
+//! tree (`drydock fs`).
+//!
+//! Symlinks are never followed (no loops, nothing outside the root is read);
+//! wanted symlinks are resolved lexically inside the root instead. Special
+//! files are skipped, and so are the kernel's virtual trees (`proc`, `sys`,
+//! `dev`) of a live root. Only files an analyzer wants are opened.
+
+use crate::merge::{Merged, MergedFile};
+use crate::path::resolve_link;
+use crate::scan::ImageScan;
+use crate::{ImageError, Progress};
+use drydock_core::analyze::FileOutput;
+use drydock_core::{Analyzer, Artifact, ArtifactKind, ScanWarning};
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Options of a directory scan.
+pub struct DirOptions<'a> {
+    pub analyzers: &'a [Box<dyn Analyzer>],
+    /// Honour `.gitignore`/`.ignore` files (project trees); off for root filesystems.
+    pub respect_gitignore: bool,
+    /// Paths (absolute) never entered, e.g. drydock's own cache.
+    pub skip: Vec<PathBuf>,
+    pub progress: Option<&'a dyn Progress>,
+}
+
+/// Scans `root` as a root filesystem or a project tree.
+pub fn scan_dir(root: &Path, kind: ArtifactKind, opts: &DirOptions<'_>) -> Result<ImageScan, ImageError> {
+    let meta = fs::metadata(root).map_err(|e| ImageError::io(root.display().to_string(), e))?;
+    if !meta.is_dir() {
+        return Err(ImageError::Usage(format!("{} is not a directory", root.display())));
+    }
+    let root_abs = fs::canonicalize(root).map_err(|e| ImageError::io(root.display().to_string(), e))?;
+    let live_root = root_abs == Path::new("/");
+    let skip: Vec<PathBuf> = opts.skip.iter().filter_map(|p| fs::canonicalize(p).ok()).collect();
+
+    let files: Mutex<BTreeMap<String, FileOutput>> = Mutex::new(BTreeMap::new());
+    let symlinks: Mutex<BTreeMap<String, String>> = Mutex::new(BTreeMap::new());
+    let warnings: Mutex<Vec<ScanWarning>> = Mutex::new(Vec::new());
+
+    let mut builder = ignore::WalkBuilder::new(&root_abs);
+    builder
+        .follow_links(false)
+        .hidden(false)
+        .parents(false)
+        .git_ignore(opts.respect_gitignore)
+        .git_global(false)
+        .git_exclude(opts.respect_gitignore)
+        .ignore(opts.respect_gitignore)
+        .require_git(false)
+        .same_file_system(false);
+    let root_for_filter = root_abs.clone();
+    builder.filter_entry(move |e| {
+        let p = e.path();
+        if e.depth() == 1 && live_root {
+            if let Some(name) = p.file_name().and_then(|n| n.to_str()) {
+                if matches!(name, "proc" | "sys" | "dev") {
+                    return false;
+                }
+            }
+        }
+        if e.depth() > 0 && e.file_type().is_some_and(|t| t.is_dir()) && skip.iter().any(|s| s == p) {
+            return false;
+        }
+        let _ = &root_for_filter;
+        true
+    });
+
+    builder.build_parallel().run(|| {
+        Box::new(|entry| {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    if let Ok(mut w) = warnings.lock() {
+                        w.push(ScanWarning {
+                            input: root_abs.display().to_string(),
+                            message: format!("could not read: {e}"),
+                        });
+                    }
+                    return ignore::WalkState::Continue;
+                }
+            };
+            let Ok(rel) = entry.path().strip_prefix(&root_abs) else {
+                return ignore::WalkState::Continue;
+            };
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            if rel.is_empty() {
+                return ignore::WalkState::Continue;
+            }
+            let Some(ft) = entry.file_type() else {
+                return ignore::WalkState::Continue;
+            };
+            if !(ft.is_file() || ft.is_symlink()) {
+                return ignore::WalkState::Continue;
+            }
+            let wanted: Vec<&dyn Analyzer> = opts
+                .analyzers
+                .iter()
+                .filter(|a| a.wants(&rel))
+                .map(|a| a.as_ref())
+                .collect();
+            if wanted.is_empty() {
+                return ignore::WalkState::Continue;
+            }
+            if ft.is_symlink() {
+                if let Ok(t) = fs::read_link(entry.path()) {
+                    let target = resolve_link(&rel, &t.to_string_lossy());
+                    if let Ok(mut s) = symlinks.lock() {
+                        s.insert(rel, target);
+                    }
+                }
+                return ignore::WalkState::Continue;
+            }
+            let (out, warns) = analyze_file(entry.path(), &rel, &wanted);
+            if let Ok(mut w) = warnings.lock() {
+                w.extend(warns);
+            }
+            if let Some(p) = opts.progress {
+                p.advance(1);
+            }
+            if let Some(out) = out {
+                if let Ok(mut f) = files.lock() {
+                    f.insert(rel, out);
+                }
+            }
+            ignore::WalkState::Continue
+        })
+    });
+
+    let files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    let merged = Merged {
+        files: files
+            .into_iter()
+            .map(|(path, output)| MergedFile {
+                path,
+                layer: None,
+                output,
+            })
+            .collect(),
+        symlinks: symlinks.into_inner().unwrap_or_else(|e| e.into_inner()),
+    };
+    let mut warnings = warnings.into_inner().unwrap_or_else(|e| e.into_inner());
+    warnings.sort_by(|a, b| (&a.input, &a.message).cmp(&(&b.input, &b.message)));
+    Ok(ImageScan {
+        artifact: Artifact {
+            name: root.display().to_string(),
+            kind,
+            ..Artifact::default()
+        },
+        merged,
+        warnings,
+    })
+}
+
+fn analyze_file(path: &Path, rel: &str, wanted: &[&dyn Analyzer]) -> (Option<FileOutput>, Vec<ScanWarning>) {
+    let mut warnings = Vec::new();
+    let max = wanted.iter().map(|a| a.max_size()).max().unwrap_or(0);
+    let size = match fs::symlink_metadata(path) {
+        Ok(m) => m.len(),
+        Err(e) => {
+            warnings.push(ScanWarning {
+                input: rel.to_string(),
+                message: format!("could not stat: {e}"),
+            });
+            return (None, warnings);
+        }
+    };
+    if size > max {
+        warnings.push(ScanWarning {
+            input: rel.to_string(),
+            message: format!("file of {size} bytes is larger than the {max}-byte limit; skipped"),
+        });
+        return (None, warnings);
+    }
+    let mut buf = Vec::with_capacity(size as usize);
+    if let Err(e) = fs::File::open(path).and_then(|f| f.take(max).read_to_end(&mut buf)) {
+        warnings.push(ScanWarning {
+            input: rel.to_string(),
+            message: format!("could not read: {e}"),
+        });
+        return (None, warnings);
+    }
+    let mut merged = FileOutput::default();
+    for a in wanted {
+        if buf.len() as u64 > a.max_size() {
+            continue;
+        }
+        match a.analyze(rel, &buf) {
+            Ok(o) => {
+                if merged.os.is_none() {
+                    merged.os = o.os;
+                }
+                merged.packages.extend(o.packages);
+                for w in o.warnings {
+                    warnings.push(ScanWarning {
+                        input: rel.to_string(),
+                        message: w,
+                    });
+                }
+            }
+            Err(e) => warnings.push(ScanWarning {
+                input: rel.to_string(),
+                message: format!("{}: {e}", a.name()),
+            }),
+        }
+    }
+    (Some(merged), warnings)
+}

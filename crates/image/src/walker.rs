@@ -1,0 +1,313 @@
+//! One streaming pass over a layer blob.
+//!
+//! The blob is read once, start to end: it is hashed as stored (the blob
+//! digest), decompressed (gzip, zstd or none, told apart by magic bytes), hashed
+//! again (the diffID) and parsed as a tar. Each regular file is offered to the
+//! analyzers by path; only files some analyzer wants are read into memory, and
+//! only up to that analyzer's size limit. Nothing is written to disk.
+
+use crate::digest::HashingReader;
+use crate::path::normalize;
+use drydock_core::{Analyzer, FileOutput, ScanWarning};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::io::{self, BufRead, BufReader, Read};
+
+/// What one layer holds, as far as the analyzers care. Serialisable: this is what
+/// the cache stores per diffID.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct LayerAnalysis {
+    /// Digest of the uncompressed tar, computed while reading.
+    pub diff_id: String,
+    /// Digest of the blob as stored, computed while reading.
+    pub blob_digest: String,
+    /// Uncompressed size.
+    pub size: u64,
+    /// Compression found: `gzip`, `zstd` or `none`.
+    pub compression: String,
+    /// Analyzer results by path.
+    pub files: BTreeMap<String, FileOutput>,
+    /// Paths this layer deletes from lower layers (`.wh.` files), and wanted
+    /// paths it shadows with something that is not a readable file.
+    pub whiteouts: Vec<String>,
+    /// Directories whose lower-layer contents this layer hides (`.wh..wh..opq`).
+    pub opaque_dirs: Vec<String>,
+    /// Symlinks at wanted paths: link path to root-relative target.
+    pub symlinks: BTreeMap<String, String>,
+    pub warnings: Vec<ScanWarning>,
+    /// False when the tar ended in an error: the results are partial and not cached.
+    pub complete: bool,
+}
+
+/// Limits that keep hostile layers from taking all memory or time.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest uncompressed layer read; past it the layer is cut off with a warning.
+    pub max_layer_bytes: u64,
+    /// Contents of wanted files kept for hard links to them, in bytes per layer.
+    pub max_retained_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_layer_bytes: 256 * 1024 * 1024 * 1024,
+            max_retained_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
+
+/// A reader that fails once more than `limit` bytes were read: the brake on
+/// compression bombs.
+struct LimitedReader<R> {
+    inner: R,
+    left: u64,
+}
+
+impl<R: Read> Read for LimitedReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n as u64 > self.left {
+            return Err(io::Error::other(
+                "layer exceeds the uncompressed size limit (possible compression bomb)",
+            ));
+        }
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+enum Compression {
+    Gzip,
+    Zstd,
+    None,
+}
+
+fn sniff(head: &[u8]) -> Compression {
+    if head.starts_with(&[0x1f, 0x8b]) {
+        Compression::Gzip
+    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        Compression::Zstd
+    } else {
+        Compression::None
+    }
+}
+
+/// Analyzes one layer blob. `name` identifies the blob in warnings.
+///
+/// Errors in the tar stream do not fail the call: what was read so far is
+/// returned with `complete = false` and a warning naming the blob. Only an error
+/// before any byte could be read (the blob cannot be opened) is returned as `Err`.
+pub fn analyze_layer<R: Read>(
+    blob: R,
+    name: &str,
+    analyzers: &[Box<dyn Analyzer>],
+    limits: Limits,
+) -> io::Result<LayerAnalysis> {
+    let mut raw = BufReader::with_capacity(256 * 1024, HashingReader::new(blob));
+    let head = raw.fill_buf()?.to_vec();
+    let compression = sniff(&head);
+    let mut out = LayerAnalysis {
+        compression: match compression {
+            Compression::Gzip => "gzip",
+            Compression::Zstd => "zstd",
+            Compression::None => "none",
+        }
+        .to_string(),
+        complete: true,
+        ..LayerAnalysis::default()
+    };
+
+    // The decompressed stream is hashed (diffID) and size-limited, then parsed.
+    let result = match compression {
+        Compression::Gzip => {
+            let dec = flate2::bufread::MultiGzDecoder::new(&mut raw);
+            walk_tar(dec, name, analyzers, limits, &mut out)
+        }
+        Compression::Zstd => match zstd::stream::read::Decoder::with_buffer(&mut raw) {
+            Ok(dec) => walk_tar(dec, name, analyzers, limits, &mut out),
+            Err(e) => Err(e),
+        },
+        Compression::None => walk_tar(&mut raw, name, analyzers, limits, &mut out),
+    };
+    if let Err(e) = result {
+        out.complete = false;
+        out.warnings.push(ScanWarning {
+            input: name.to_string(),
+            message: format!("layer could not be read to the end: {e}"),
+        });
+        return Ok(out);
+    }
+    // Whatever follows the compressed stream still belongs to the blob digest.
+    let hashing = raw.into_inner();
+    match hashing.finish() {
+        Ok((digest, _)) => out.blob_digest = digest,
+        Err(e) => {
+            out.complete = false;
+            out.warnings.push(ScanWarning {
+                input: name.to_string(),
+                message: format!("layer blob could not be read to the end: {e}"),
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn walk_tar<R: Read>(
+    decompressed: R,
+    name: &str,
+    analyzers: &[Box<dyn Analyzer>],
+    limits: Limits,
+    out: &mut LayerAnalysis,
+) -> io::Result<()> {
+    let limited = LimitedReader {
+        inner: decompressed,
+        left: limits.max_layer_bytes,
+    };
+    let hashing = HashingReader::new(limited);
+    let mut archive = tar::Archive::new(hashing);
+    // Content of wanted files, kept so hard links to them can be analyzed too.
+    let mut retained: HashMap<String, std::sync::Arc<Vec<u8>>> = HashMap::new();
+    let mut retained_bytes = 0u64;
+    let mut escaped_reported = false;
+
+    for entry in archive.entries()? {
+        let mut entry = entry?;
+        let raw_path = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+        let (path, escaped) = normalize(&raw_path);
+        if escaped && !escaped_reported {
+            escaped_reported = true;
+            out.warnings.push(ScanWarning {
+                input: format!("{name}:{raw_path}"),
+                message: "entry path climbs out of the root with '..'; read as if clamped at the image root".into(),
+            });
+        }
+        if path.is_empty() {
+            continue;
+        }
+        let (dir, base) = match path.rfind('/') {
+            Some(i) => (&path[..i], &path[i + 1..]),
+            None => ("", path.as_str()),
+        };
+        if let Some(hidden) = base.strip_prefix(".wh.") {
+            if hidden == ".wh..opq" {
+                out.opaque_dirs.push(dir.to_string());
+            } else if !hidden.starts_with(".wh.") {
+                out.whiteouts.push(if dir.is_empty() {
+                    hidden.to_string()
+                } else {
+                    format!("{dir}/{hidden}")
+                });
+            }
+            continue;
+        }
+
+        let kind = entry.header().entry_type();
+        let wanted: Vec<&dyn Analyzer> = analyzers
+            .iter()
+            .filter(|a| a.wants(&path))
+            .map(|a| a.as_ref())
+            .collect();
+        if wanted.is_empty() {
+            continue;
+        }
+        use tar::EntryType as T;
+        match kind {
+            T::Regular | T::Continuous | T::GNUSparse => {
+                let size = entry.size();
+                let max = wanted.iter().map(|a| a.max_size()).max().unwrap_or(0);
+                if size > max {
+                    out.warnings.push(ScanWarning {
+                        input: format!("{name}:{path}"),
+                        message: format!("file of {size} bytes is larger than the {max}-byte limit; skipped"),
+                    });
+                    out.whiteouts.push(path);
+                    continue;
+                }
+                let mut buf = Vec::with_capacity(size.min(16 * 1024 * 1024) as usize);
+                (&mut entry).take(max).read_to_end(&mut buf)?;
+                let buf = std::sync::Arc::new(buf);
+                run_analyzers(&wanted, &path, &buf, name, size, out);
+                if retained_bytes + buf.len() as u64 <= limits.max_retained_bytes {
+                    retained_bytes += buf.len() as u64;
+                    retained.insert(path, buf);
+                }
+            }
+            T::Link => {
+                let target = entry
+                    .link_name_bytes()
+                    .map(|b| normalize(&String::from_utf8_lossy(&b)).0)
+                    .unwrap_or_default();
+                match retained.get(&target).cloned() {
+                    Some(buf) => {
+                        let size = buf.len() as u64;
+                        run_analyzers(&wanted, &path, &buf, name, size, out);
+                    }
+                    None => {
+                        out.warnings.push(ScanWarning {
+                            input: format!("{name}:{path}"),
+                            message: format!("hard link to {target}, whose content was not read in this layer; skipped"),
+                        });
+                        out.whiteouts.push(path);
+                    }
+                }
+            }
+            T::Symlink => {
+                let target = entry
+                    .link_name_bytes()
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+                    .unwrap_or_default();
+                let resolved = crate::path::resolve_link(&path, &target);
+                out.whiteouts.push(path.clone());
+                out.symlinks.insert(path, resolved);
+            }
+            T::Directory => {
+                // A directory where a wanted file was hides the file below it.
+                out.whiteouts.push(path);
+            }
+            _ => {}
+        }
+    }
+    let mut hashing = archive.into_inner();
+    io::copy(&mut hashing, &mut io::sink())?;
+    let (diff_id, size) = hashing.finish()?;
+    out.diff_id = diff_id;
+    out.size = size;
+    Ok(())
+}
+
+fn run_analyzers(
+    wanted: &[&dyn Analyzer],
+    path: &str,
+    content: &[u8],
+    layer_name: &str,
+    size: u64,
+    out: &mut LayerAnalysis,
+) {
+    let mut merged = FileOutput::default();
+    for a in wanted {
+        if size > a.max_size() {
+            continue;
+        }
+        match a.analyze(path, content) {
+            Ok(o) => {
+                if merged.os.is_none() {
+                    merged.os = o.os;
+                }
+                merged.packages.extend(o.packages);
+                merged.warnings.extend(o.warnings);
+            }
+            Err(e) => out.warnings.push(ScanWarning {
+                input: format!("{layer_name}:{path}"),
+                message: format!("{}: {e}", a.name()),
+            }),
+        }
+    }
+    for w in std::mem::take(&mut merged.warnings) {
+        out.warnings.push(ScanWarning {
+            input: format!("{layer_name}:{path}"),
+            message: w,
+        });
+    }
+    out.files.insert(path.to_string(), merged);
+}

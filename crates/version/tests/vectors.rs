@@ -1,0 +1,142 @@
+//! Runs every line of the shared version-comparison vectors (from OSV's reference tooling; see
+//! `tests/vectors/README.md`) and reports all failures of a file at once.
+
+use std::cmp::Ordering;
+use std::path::Path;
+
+use drydock_version::{Scheme, compare};
+
+fn check_file(scheme: Scheme, file: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/vectors")
+        .join(file);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') || line.starts_with("//") {
+            continue;
+        }
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let [a, op, b] = fields[..] else {
+            failures.push(format!("{file}:{}: malformed line {line:?}", n + 1));
+            continue;
+        };
+        let want = match op {
+            "<" => Ordering::Less,
+            "=" => Ordering::Equal,
+            ">" => Ordering::Greater,
+            _ => {
+                failures.push(format!("{file}:{}: unknown operator in {line:?}", n + 1));
+                continue;
+            }
+        };
+        checked += 1;
+        // Check both directions: a comparator that is right one way and wrong the other is
+        // not antisymmetric, and would still pass a one-way check.
+        match (compare(scheme, a, b), compare(scheme, b, a)) {
+            (Ok(got), Ok(back)) if got == want && back == want.reverse() => {}
+            (Ok(got), Ok(back)) => failures.push(format!(
+                "{file}:{}: {line}  (got {a} {} {b}, reversed {b} {} {a})",
+                n + 1,
+                symbol(got),
+                symbol(back)
+            )),
+            (Err(e), _) | (_, Err(e)) => {
+                failures.push(format!("{file}:{}: {line}  (error: {e})", n + 1))
+            }
+        }
+    }
+    assert!(checked > 0, "{file} has no comparisons");
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} comparisons in {file} failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+fn symbol(o: Ordering) -> &'static str {
+    match o {
+        Ordering::Less => "<",
+        Ordering::Equal => "=",
+        Ordering::Greater => ">",
+    }
+}
+
+#[test]
+fn debian() {
+    check_file(Scheme::Dpkg, "debian-versions.txt");
+}
+
+#[test]
+fn debian_generated() {
+    check_file(Scheme::Dpkg, "debian-versions-generated.txt");
+}
+
+#[test]
+fn alpine() {
+    check_file(Scheme::Apk, "alpine-versions.txt");
+}
+
+#[test]
+fn alpine_generated() {
+    check_file(Scheme::Apk, "alpine-versions-generated.txt");
+}
+
+#[test]
+fn redhat() {
+    check_file(Scheme::Rpm, "redhat-versions.txt");
+}
+
+#[test]
+fn pypi() {
+    check_file(Scheme::Pep440, "pypi-versions.txt");
+}
+
+#[test]
+fn pypi_generated() {
+    check_file(Scheme::Pep440, "pypi-versions-generated.txt");
+}
+
+#[test]
+fn maven() {
+    check_file(Scheme::Maven, "maven-versions.txt");
+}
+
+#[test]
+fn maven_generated() {
+    check_file(Scheme::Maven, "maven-versions-generated.txt");
+}
+
+#[test]
+fn semver() {
+    check_file(Scheme::Semver, "semver-versions.txt");
+}
+
+#[test]
+fn rubygems() {
+    check_file(Scheme::RubyGems, "rubygems-versions.txt");
+}
+
+#[test]
+fn rubygems_generated() {
+    check_file(Scheme::RubyGems, "rubygems-versions-generated.txt");
+}
+
+#[test]
+fn packagist() {
+    check_file(Scheme::Packagist, "packagist-versions.txt");
+}
+
+#[test]
+fn packagist_generated() {
+    check_file(Scheme::Packagist, "packagist-versions-generated.txt");
+}
+
+#[test]
+fn nuget() {
+    check_file(Scheme::NuGet, "nuget-versions.txt");
+}
