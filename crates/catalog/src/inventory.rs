@@ -15,19 +15,15 @@ pub struct FoundFile<'a> {
 pub fn assemble<'a>(files: impl IntoIterator<Item = FoundFile<'a>>) -> Inventory {
     let mut os_found: Vec<(String, OsInfo)> = Vec::new();
     let mut packages: Vec<Package> = Vec::new();
-    let mut distroless = false;
     for f in files {
         if let Some(os) = f.os {
             os_found.push((f.path.to_string(), os.clone()));
-        }
-        if f.path.starts_with("var/lib/dpkg/status.d/") && !f.packages.is_empty() {
-            distroless = true;
         }
         packages.extend(f.packages.iter().cloned());
     }
     let mut os = crate::os::merge_os(&os_found);
     if let Some(o) = os.as_mut() {
-        o.distroless |= distroless;
+        o.distroless |= crate::os::is_distroless(packages.iter().map(|p| p.location.path.as_str()));
     }
     crate::os::finalize_os_packages(os.as_ref(), &mut packages);
     packages.sort_by(|a, b| {

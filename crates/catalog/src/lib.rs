@@ -4,6 +4,7 @@
 //! `lang` holds the language ecosystems. Each analyzer implements
 //! [`drydock_core::Analyzer`]; [`all_analyzers`] is the set a scan runs.
 
+pub mod inventory;
 pub mod lang;
 pub mod os;
 

@@ -56,14 +56,12 @@ fn daemon_image_is_found_first() {
 }
 
 #[test]
-fn registry_anonymous_and_basic_auth() {
+fn registry_anonymous() {
     let mut guard = DockerImages(vec![]);
     let tag = format!("drydock-test/reg:{}", std::process::id());
     let expected = load_test_image(&tag, &mut guard);
     let a = analyzers();
-
-    // Anonymous registry, plain HTTP (--insecure).
-    let reg = kit::Registry::start(None);
+    let reg = kit::Registry::start(kit::RegistryAuth::Anonymous);
     let remote_ref = format!("{}/drydock/test:1", reg.addr);
     kit::run(Command::new("docker").args(["tag", &tag, &remote_ref]));
     guard.0.push(remote_ref.clone());
@@ -73,44 +71,64 @@ fn registry_anonymous_and_basic_auth() {
     assert_eq!(listing(&s), expected);
     assert_eq!(s.artifact.layers.len(), 4);
     assert!(s.artifact.repo_digests.iter().any(|d| d.contains("@sha256:")));
+    // Without --insecure the client speaks TLS to a plain-HTTP registry and fails clearly.
+    let err = scan_reference(&remote_ref, &[ImageSrc::Remote], &RegistryOptions::default(), &opts(&a)).unwrap_err();
+    assert!(err.to_string().contains(&remote_ref), "{err}");
+}
 
-    // Basic auth: credentials from a Docker config written by `docker login`.
-    let auth_reg = kit::Registry::start(Some(("ci-user", "s3cret-pass")));
+/// Pushes the test image to an authenticating registry with `docker login`
+/// credentials, then checks drydock is refused without credentials and let in
+/// with explicit ones and with those of the Docker config.
+fn check_authenticated_registry(auth: kit::RegistryAuth<'_>, user: &str, pass: &str, name: &str) {
+    let mut guard = DockerImages(vec![]);
+    let tag = format!("drydock-test/{name}:{}", std::process::id());
+    let expected = load_test_image(&tag, &mut guard);
+    let a = analyzers();
+    let reg = kit::Registry::start(auth);
     let cfg = tempfile::tempdir().unwrap();
-    let auth_ref = format!("{}/drydock/private:1", auth_reg.addr);
+    let auth_ref = format!("{}/drydock/{name}:1", reg.addr);
     kit::run(Command::new("docker").args(["tag", &tag, &auth_ref]));
     guard.0.push(auth_ref.clone());
     {
         use std::io::Write;
         let mut login = Command::new("docker")
             .env("DOCKER_CONFIG", cfg.path())
-            .args(["login", "-u", "ci-user", "--password-stdin", &auth_reg.addr])
+            .args(["login", "-u", user, "--password-stdin", &reg.addr])
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
-        login.stdin.take().unwrap().write_all(b"s3cret-pass").unwrap();
+        login.stdin.take().unwrap().write_all(pass.as_bytes()).unwrap();
         let out = login.wait_with_output().unwrap();
         assert!(out.status.success(), "docker login: {}", String::from_utf8_lossy(&out.stderr));
     }
     kit::run(Command::new("docker").env("DOCKER_CONFIG", cfg.path()).args(["push", &auth_ref]));
-    // Without credentials: refused, and the error says so.
+    let insecure = RegistryOptions { insecure: true, ..Default::default() };
     let err = scan_reference(&auth_ref, &[ImageSrc::Remote], &insecure, &opts(&a)).unwrap_err();
     let msg = err.to_string().to_lowercase();
     assert!(msg.contains("unauthorized") || msg.contains("401") || msg.contains("auth"), "{err}");
-    // Explicit credentials work.
-    let with_creds = RegistryOptions {
-        username: Some("ci-user".into()),
-        password: Some("s3cret-pass".into()),
-        ..insecure.clone()
-    };
-    let s = scan_reference(&auth_ref, &[ImageSrc::Remote], &with_creds, &opts(&a)).expect("basic auth scan");
+    let wrong = RegistryOptions { username: Some(user.into()), password: Some("wrong".into()), ..insecure.clone() };
+    assert!(scan_reference(&auth_ref, &[ImageSrc::Remote], &wrong, &opts(&a)).is_err());
+    let with_creds = RegistryOptions { username: Some(user.into()), password: Some(pass.into()), ..insecure.clone() };
+    let s = scan_reference(&auth_ref, &[ImageSrc::Remote], &with_creds, &opts(&a)).expect("scan with credentials");
     assert_eq!(listing(&s), expected);
-    // Credentials from DOCKER_CONFIG (as ~/.docker/config.json).
-    // SAFETY of set_var: this test is the only one in this binary reading DOCKER_CONFIG.
+    // Tests run in parallel; the environment is shared, so one at a time here.
+    static ENV_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _env = ENV_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    // SAFETY of set_var: only this section, under ENV_LOCK, touches DOCKER_CONFIG.
     unsafe { std::env::set_var("DOCKER_CONFIG", cfg.path()) };
-    let s = scan_reference(&auth_ref, &[ImageSrc::Remote], &insecure, &opts(&a)).expect("config.json auth scan");
+    let r = scan_reference(&auth_ref, &[ImageSrc::Remote], &insecure, &opts(&a));
     unsafe { std::env::remove_var("DOCKER_CONFIG") };
-    assert_eq!(listing(&s), expected);
+    assert_eq!(listing(&r.expect("scan with Docker config credentials")), expected);
+}
+
+#[test]
+fn registry_basic_auth() {
+    check_authenticated_registry(kit::RegistryAuth::Basic("ci-user", "s3cret-pass"), "ci-user", "s3cret-pass", "basic");
+}
+
+#[test]
+fn registry_bearer_token_auth() {
+    check_authenticated_registry(kit::RegistryAuth::Token("tok-user", "tok-pass"), "tok-user", "tok-pass", "token");
 }

@@ -135,6 +135,35 @@ pub(crate) fn apply_artifact(a: &mut Artifact, props: &[(String, String)]) {
         }
     }
     a.layers = layers.into_values().collect();
+
+    // Trivy's names for the same facts, where drydock's are absent.
+    if a.image_id.is_none() {
+        a.image_id = get(props, "aquasecurity:trivy:ImageID").map(str::to_string);
+    }
+    if a.repo_tags.is_empty() {
+        a.repo_tags = get_all(props, "aquasecurity:trivy:RepoTag")
+            .map(str::to_string)
+            .collect();
+    }
+    if a.repo_digests.is_empty() {
+        a.repo_digests = get_all(props, "aquasecurity:trivy:RepoDigest")
+            .map(str::to_string)
+            .collect();
+    }
+    if a.layers.is_empty() {
+        // Trivy lists the diffIDs base layer first, one property each.
+        a.layers = get_all(props, "aquasecurity:trivy:DiffID")
+            .enumerate()
+            .map(|(index, diff_id)| LayerInfo {
+                layer: LayerRef {
+                    index,
+                    diff_id: diff_id.to_string(),
+                    ..LayerRef::default()
+                },
+                ..LayerInfo::default()
+            })
+            .collect();
+    }
 }
 
 pub(crate) fn os(os: &OsInfo) -> Props {

@@ -414,13 +414,42 @@ pub fn read(bytes: &[u8]) -> ReadResult {
     Ok((artifact, inventory))
 }
 
+/// The `key: value` annotations of a package: drydock's own, and Trivy's
+/// (`LayerDiffID: sha256:…`) under the names its CycloneDX properties use.
 fn annotation_props(p: &SpdxPackage) -> Props {
     p.annotations
         .iter()
         .filter_map(|a| a.comment.split_once(": "))
-        .filter(|(k, _)| k.starts_with("drydock:"))
-        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .filter_map(|(k, v)| {
+            let key = if k.starts_with("drydock:") {
+                k.to_string()
+            } else if matches!(k, "LayerDiffID" | "LayerDigest" | "SrcName" | "SrcVersion") {
+                format!("aquasecurity:trivy:{k}")
+            } else {
+                return None;
+            };
+            Some((key, v.trim().to_string()))
+        })
         .collect()
+}
+
+/// Syft's `sourceInfo`: `acquired package info from APK DB: /lib/apk/db/installed`.
+fn path_from_info(info: &str) -> Option<String> {
+    let rest = info.strip_prefix("acquired package info from ")?;
+    let (_, path) = rest.split_once(": /")?;
+    // Syft lists every file the package was read from; the first is the database or manifest.
+    let path = path.split(", ").next()?.trim();
+    Some(path.to_string()).filter(|p| !p.is_empty())
+}
+
+/// Trivy's `sourceInfo` for OS packages: `built package from: glibc 2.36-9`.
+fn source_from_info(info: &str) -> Option<(String, Option<String>)> {
+    let rest = info.strip_prefix("built package from: ")?.trim();
+    match rest.split_once(' ') {
+        Some((name, version)) => Some((name.to_string(), Some(version.trim().to_string()))),
+        None if !rest.is_empty() => Some((rest.to_string(), None)),
+        None => None,
+    }
 }
 
 fn package(p: &SpdxPackage, refs: &BTreeMap<&str, &str>, artifact: &Artifact) -> Option<Package> {
@@ -476,6 +505,13 @@ fn package(p: &SpdxPackage, refs: &BTreeMap<&str, &str>, artifact: &Artifact) ->
     pkg.arch = info.arch;
     pkg.source_name = info.source_name;
     pkg.source_version = info.source_version;
+    if let Some(path) = p.source_info.as_deref().and_then(path_from_info) {
+        pkg.location.path = path;
+    }
+    if let Some((name, version)) = p.source_info.as_deref().and_then(source_from_info) {
+        pkg.source_name = Some(name);
+        pkg.source_version = version.or(pkg.source_version);
+    }
     props::apply_package(&mut pkg, &props, &artifact.layers);
     if ecosystem == Ecosystem::Maven && !pkg.name.contains(':') {
         // Some producers name Maven packages by artifact id only; the purl has the group.

@@ -6,6 +6,8 @@
 //! and Docker 25+ OCI style, OCI layout directories (gzip, zstd and plain
 //! layers, a multi-platform index) and OCI archives.
 
+pub mod schemas;
+
 use sha2::{Digest, Sha256};
 use std::fs;
 use std::io::{self, Write};
@@ -128,6 +130,13 @@ impl LayerBuilder {
         add_tree(b, root, root, skip).expect("adding tree");
         self
     }
+    /// Adds a directory tree from disk under the path `prefix` inside the layer.
+    pub fn dir_tree_at(mut self, dir: &Path, prefix: &str) -> Self {
+        let b = self.b();
+        b.follow_symlinks(false);
+        b.append_dir_all(prefix, dir).expect("adding tree");
+        self
+    }
     pub fn finish(mut self, created_by: &str) -> Layer {
         let b = self.b.take().expect("builder used after finish");
         Layer {
@@ -144,7 +153,7 @@ fn add_tree(b: &mut tar::Builder<Vec<u8>>, root: &Path, dir: &Path, skip: &[&str
         let p = e.path();
         let rel = p.strip_prefix(root).map_err(io::Error::other)?;
         let rel_s = rel.to_string_lossy();
-        if skip.iter().any(|s| *s == rel_s) {
+        if skip.iter().any(|s| *s == rel_s || (rel_s.starts_with(s) && rel_s[s.len()..].starts_with('/'))) {
             continue;
         }
         let ft = e.file_type()?;
@@ -417,28 +426,77 @@ pub fn free_port() -> u16 {
         .expect("binding a loopback port")
 }
 
+/// How a test registry authenticates clients.
+#[derive(Clone, Copy, Debug)]
+pub enum RegistryAuth<'a> {
+    Anonymous,
+    /// htpasswd basic auth with this user and password.
+    Basic(&'a str, &'a str),
+    /// Docker token auth: a token service on loopback hands out RS256 JWTs to
+    /// clients with this user and password.
+    Token(&'a str, &'a str),
+}
+
 /// A real registry (Debian's `docker-registry`, distribution v2) on loopback,
-/// stopped on drop.
+/// with its token service when asked; both stopped on drop.
 pub struct Registry {
-    child: std::process::Child,
+    children: Vec<std::process::Child>,
     pub addr: String,
     _dir: tempfile::TempDir,
 }
 
+fn wait_for_port(addr: &str) -> bool {
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(addr).is_ok() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    false
+}
+
 impl Registry {
-    /// Starts a registry; with `htpasswd` = Some((user, password)) it demands basic auth.
-    pub fn start(htpasswd: Option<(&str, &str)>) -> Registry {
+    pub fn start(auth: RegistryAuth<'_>) -> Registry {
         let dir = tempfile::tempdir().expect("tempdir");
         let port = free_port();
         let addr = format!("127.0.0.1:{port}");
+        let mut children = Vec::new();
         let mut cfg = format!(
             "version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\nhttp:\n  addr: {addr}\n",
             dir.path().join("data").display()
         );
-        if let Some((user, pass)) = htpasswd {
-            let file = dir.path().join("htpasswd");
-            run(Command::new("htpasswd").args(["-Bbc"]).arg(&file).args([user, pass]));
-            cfg.push_str(&format!("auth:\n  htpasswd:\n    realm: drydock-test\n    path: {}\n", file.display()));
+        match auth {
+            RegistryAuth::Anonymous => {}
+            RegistryAuth::Basic(user, pass) => {
+                let file = dir.path().join("htpasswd");
+                run(Command::new("htpasswd").args(["-Bbc"]).arg(&file).args([user, pass]));
+                cfg.push_str(&format!("auth:\n  htpasswd:\n    realm: drydock-test\n    path: {}\n", file.display()));
+            }
+            RegistryAuth::Token(user, pass) => {
+                let key = dir.path().join("token.key");
+                let cert = dir.path().join("token.crt");
+                run(Command::new("openssl")
+                    .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=drydock-token", "-keyout"])
+                    .arg(&key)
+                    .arg("-out")
+                    .arg(&cert));
+                let token_port = free_port();
+                let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/token_server.py");
+                let child = Command::new("python3")
+                    .arg(&script)
+                    .arg(token_port.to_string())
+                    .arg(&key)
+                    .arg(&cert)
+                    .args(["drydock-issuer", user, pass])
+                    .spawn()
+                    .expect("starting the token service (python3)");
+                children.push(child);
+                assert!(wait_for_port(&format!("127.0.0.1:{token_port}")), "token service did not start");
+                cfg.push_str(&format!(
+                    "auth:\n  token:\n    realm: http://127.0.0.1:{token_port}/token\n    service: drydock-registry\n    issuer: drydock-issuer\n    rootcertbundle: {}\n",
+                    cert.display()
+                ));
+            }
         }
         let cfg_path = dir.path().join("config.yml");
         fs::write(&cfg_path, cfg).expect("write registry config");
@@ -453,20 +511,18 @@ impl Registry {
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("starting docker-registry");
-        let reg = Registry { child, addr: addr.clone(), _dir: dir };
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(&addr).is_ok() {
-                return reg;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-        panic!("registry on {addr} did not start");
+        children.push(child);
+        let reg = Registry { children, addr: addr.clone(), _dir: dir };
+        assert!(wait_for_port(&addr), "registry on {addr} did not start");
+        reg
     }
 }
 
 impl Drop for Registry {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        for c in &mut self.children {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
     }
 }

@@ -1,20 +1,25 @@
-//! Maven versions, ordered as maven-artifact's `ComparableVersion` (the 3.8 line, which
-//! produced OSV's reference vectors).
+//! Maven versions, ordered as maven-artifact's `ComparableVersion` (3.9 line).
 //!
 //! The version is lower-cased and split into an item list: numbers, qualifiers, and a nested
-//! sub-list started at every `-` and at every digit/letter transition. Null items (`0`, `""`,
-//! `ga`, `final`, `release`, empty lists) are dropped from the end of each list. Qualifiers
-//! order `alpha < beta < milestone < rc = cr < snapshot < "" = ga = final = release < sp <`
-//! unknown qualifiers (alphabetical); a number beats a sub-list, which beats a qualifier.
+//! sub-list started at every `-`, at every digit/letter transition and (MNG-7644) before a
+//! qualifier that does not begin a list. Null items (`0`, `""`, `ga`, `final`, `release`,
+//! empty lists) are dropped from the end of each list. Qualifiers order `alpha < beta <
+//! milestone < rc = cr < snapshot < "" = ga = final = release < sp <` unknown qualifiers
+//! (alphabetical); a number beats a sub-list, which beats a qualifier.
 //!
-//! Maven 3.9 changed `1.0.X1` to parse like `1.0-X1`; we keep 3.8's reading, which is what
-//! the advisory data was sorted with (`6.1.12.rc5 < 6.1.12rc1` there).
+//! Two deliberate differences, both so that the ordering is total (Rust's sorts may panic on a
+//! comparator that is not, and a cycle means two scans can disagree about the same package):
 //!
-//! One deliberate difference: when dropping nulls leaves a sub-list whose first item is itself
-//! a sub-list (`1-ga-1`, `1-0-1`), we splice the inner list in, so `1-ga-1 = 1-1`. That is what
-//! Maven's canonical form (`getCanonical()`, which 3.8's `equals()` uses) and the POM
-//! reference's version order specification say; `compareTo` alone orders it below `1-1`. The
-//! top-level list is left alone, so `0.0.0-2021-05-17 < 20.0.0` as `compareTo` has it.
+//! * A qualifier between dots (`1.foo.1`) also opens its own sub-list; Maven 3.9 leaves it
+//!   inline, which lets `1rc1 < 1 < 1.foo.foo1 < 1rc1` form a cycle.
+//! * When dropping nulls leaves a sub-list whose first item is itself a sub-list (`1-ga-1`,
+//!   `1-0-1`), the inner list is spliced in, so `1-ga-1 = 1-1`, as Maven's canonical form and
+//!   the POM reference's version order specification say (`compareTo` alone says `<`). The
+//!   top-level list is left alone, so `0.0.0-2021-05-17 < 20.0.0` as `compareTo` has it.
+//!
+//! Maven 3.8 (which sorted OSV's reference vectors) parsed `1.0.RC1` without the sub-list and
+//! so ordered a few real versions differently (`6.1.12.rc5 < 6.1.12rc1`); its rule is the one
+//! that makes the ordering cyclic, so we follow 3.9. `tests/vectors.rs` lists those lines.
 
 use std::cmp::Ordering;
 
@@ -135,27 +140,27 @@ pub(crate) fn parse(s: &str) -> Result<MavenVersion, &'static str> {
     let mut start = 0;
     for (i, c) in version.char_indices() {
         if c == '.' || c == '-' {
-            let item = if i == start {
-                Item::Number(Num::zero())
+            if i == start {
+                push(&mut lists, Item::Number(Num::zero()));
+            } else if is_digit {
+                push(&mut lists, number(&version[start..i]));
             } else {
-                parse_item(is_digit, &version[start..i])
-            };
-            push(&mut lists, item);
+                push_qualifier(&mut lists, Qualifier::new(&version[start..i], false));
+            }
             start = i + c.len_utf8();
             if c == '-' {
                 lists.push(Vec::new());
             }
         } else if c.is_ascii_digit() {
             if !is_digit && i > start {
-                let word = &version[start..i];
-                push(&mut lists, Item::Qualifier(Qualifier::new(word, true)));
+                push_qualifier(&mut lists, Qualifier::new(&version[start..i], true));
                 start = i;
                 lists.push(Vec::new());
             }
             is_digit = true;
         } else {
             if is_digit && i > start {
-                push(&mut lists, parse_item(true, &version[start..i]));
+                push(&mut lists, number(&version[start..i]));
                 start = i;
                 lists.push(Vec::new());
             }
@@ -163,7 +168,11 @@ pub(crate) fn parse(s: &str) -> Result<MavenVersion, &'static str> {
         }
     }
     if version.len() > start {
-        push(&mut lists, parse_item(is_digit, &version[start..]));
+        if is_digit {
+            push(&mut lists, number(&version[start..]));
+        } else {
+            push_qualifier(&mut lists, Qualifier::new(&version[start..], false));
+        }
     }
     // Normalise innermost first, folding each list into its parent.
     let mut inner: Option<Vec<Item>> = None;
@@ -186,12 +195,20 @@ fn push(lists: &mut Vec<Vec<Item>>, item: Item) {
     }
 }
 
-fn parse_item(is_digit: bool, text: &str) -> Item {
-    if is_digit {
-        Item::Number(Num::from_digits(text))
-    } else {
-        Item::Qualifier(Qualifier::new(text, false))
+/// A qualifier always starts a sub-list of its own, as if a hyphen preceded it. Maven 3.9 does
+/// this for qualifiers followed by a number or ending the version (MNG-7644: `1.0.RC1` then
+/// sorts like `1.0-RC1`); we also do it for a qualifier between dots (`1.foo.1`), because
+/// leaving it inline lets `1rc1 < 1 < 1.foo.foo1 < 1rc1` form a cycle, and a comparator that
+/// is not a total order makes sorting panic.
+fn push_qualifier(lists: &mut Vec<Vec<Item>>, qualifier: Qualifier) {
+    if lists.last().is_some_and(|list| !list.is_empty()) {
+        lists.push(Vec::new());
     }
+    push(lists, Item::Qualifier(qualifier));
+}
+
+fn number(digits: &str) -> Item {
+    Item::Number(Num::from_digits(digits))
 }
 
 /// `ListItem.normalize`: walking back from the end, drop null items, stepping over sub-lists,

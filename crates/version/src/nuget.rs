@@ -58,7 +58,10 @@ pub(crate) fn parse(s: &str) -> Result<NuGetVersion, &'static str> {
             .map(|label| {
                 if label.is_empty() {
                     Err("empty prerelease label")
-                } else if !label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+                } else if !label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                {
                     Err("prerelease label has a character other than [0-9A-Za-z-]")
                 } else if label.bytes().all(|b| b.is_ascii_digit()) {
                     Ok(Label::Numeric(Num::from_digits(label)))
@@ -73,14 +76,14 @@ pub(crate) fn parse(s: &str) -> Result<NuGetVersion, &'static str> {
 
 impl Ord for NuGetVersion {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.numbers
-            .cmp(&other.numbers)
-            .then_with(|| match (self.pre.is_empty(), other.pre.is_empty()) {
+        self.numbers.cmp(&other.numbers).then_with(|| {
+            match (self.pre.is_empty(), other.pre.is_empty()) {
                 (true, true) => Ordering::Equal,
                 (true, false) => Ordering::Greater,
                 (false, true) => Ordering::Less,
                 (false, false) => self.pre.cmp(&other.pre),
-            })
+            }
+        })
     }
 }
 

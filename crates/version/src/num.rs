@@ -48,7 +48,10 @@ impl PartialOrd for Num {
 
 /// Splits `s` after its leading run of ASCII digits.
 pub(crate) fn split_digits(s: &str) -> (&str, &str) {
-    let end = s.bytes().position(|b| !b.is_ascii_digit()).unwrap_or(s.len());
+    let end = s
+        .bytes()
+        .position(|b| !b.is_ascii_digit())
+        .unwrap_or(s.len());
     s.split_at(end)
 }
 
@@ -69,7 +72,10 @@ mod tests {
         let b = Num::from_digits("999999999999999999999999999999");
         assert_eq!(a.cmp(&b), Ordering::Less);
         assert_eq!(Num::from_digits("007"), Num::from_digits("7"));
-        assert_eq!(Num::from_digits("10").cmp(&Num::from_digits("9")), Ordering::Greater);
+        assert_eq!(
+            Num::from_digits("10").cmp(&Num::from_digits("9")),
+            Ordering::Greater
+        );
         assert!(Num::from_digits("000").is_zero());
         assert_eq!(Num::from_digits(""), Num::zero());
     }

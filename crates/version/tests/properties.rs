@@ -57,46 +57,69 @@ fn version_of(scheme: Scheme) -> impl Strategy<Value = Version> {
         })
 }
 
-fn triple() -> impl Strategy<Value = (Version, Version, Version)> {
-    scheme().prop_flat_map(|s| (version_of(s), version_of(s), version_of(s)))
-}
-
 fn hash_of(v: &Version) -> u64 {
     let mut h = DefaultHasher::new();
     v.hash(&mut h);
     h.finish()
 }
 
+/// The three ordering laws for one scheme, as their own tests so a failure names the scheme.
+macro_rules! laws {
+    ($($name:ident => $scheme:expr,)*) => {$(
+        mod $name {
+            use super::*;
+
+            proptest! {
+                #![proptest_config(ProptestConfig::with_cases(1000))]
+
+                #[test]
+                fn antisymmetric(a in version_of($scheme), b in version_of($scheme)) {
+                    prop_assert_eq!(a.cmp(&b), b.cmp(&a).reverse(), "{} vs {}", a, b);
+                }
+
+                #[test]
+                fn transitive(
+                    a in version_of($scheme),
+                    b in version_of($scheme),
+                    c in version_of($scheme),
+                ) {
+                    let mut v = [&a, &b, &c];
+                    v.sort();
+                    // Sorted by a total order, every pair must agree with the sort.
+                    prop_assert!(v[0] <= v[1], "{} {} {}", v[0], v[1], v[2]);
+                    prop_assert!(v[1] <= v[2], "{} {} {}", v[0], v[1], v[2]);
+                    prop_assert!(v[0] <= v[2], "{} !<= {} (via {})", v[0], v[2], v[1]);
+                }
+
+                #[test]
+                fn eq_agrees_with_ord_and_hash(a in version_of($scheme), b in version_of($scheme)) {
+                    prop_assert_eq!(a == b, a.cmp(&b) == Ordering::Equal);
+                    prop_assert_eq!(a.partial_cmp(&b), Some(a.cmp(&b)));
+                    prop_assert_eq!(a.cmp(&a), Ordering::Equal);
+                    if a == b {
+                        prop_assert_eq!(hash_of(&a), hash_of(&b), "{} = {} but hashes differ", a, b);
+                    }
+                }
+            }
+        }
+    )*};
+}
+
+laws! {
+    dpkg => Scheme::Dpkg,
+    apk => Scheme::Apk,
+    rpm => Scheme::Rpm,
+    semver => Scheme::Semver,
+    go => Scheme::Go,
+    pep440 => Scheme::Pep440,
+    maven => Scheme::Maven,
+    rubygems => Scheme::RubyGems,
+    packagist => Scheme::Packagist,
+    nuget => Scheme::NuGet,
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
-
-    #[test]
-    fn antisymmetric((a, b, _) in triple()) {
-        prop_assert_eq!(a.cmp(&b), b.cmp(&a).reverse(), "{} vs {}", a.as_str(), b.as_str());
-    }
-
-    #[test]
-    fn transitive((a, b, c) in triple()) {
-        let mut v = [&a, &b, &c];
-        v.sort();
-        // Sorted by a total order, every pair must agree with the sort.
-        prop_assert!(v[0] <= v[1], "{} {} {}", v[0], v[1], v[2]);
-        prop_assert!(v[1] <= v[2], "{} {} {}", v[0], v[1], v[2]);
-        prop_assert!(v[0] <= v[2], "{} !<= {} (via {})", v[0], v[2], v[1]);
-        if v[0] == v[1] && v[1] == v[2] {
-            prop_assert_eq!(v[0], v[2]);
-        }
-    }
-
-    #[test]
-    fn eq_agrees_with_ord_and_hash((a, b, _) in triple()) {
-        prop_assert_eq!(a == b, a.cmp(&b) == Ordering::Equal);
-        prop_assert_eq!(a.partial_cmp(&b), Some(a.cmp(&b)));
-        if a == b {
-            prop_assert_eq!(hash_of(&a), hash_of(&b), "{} = {} but hashes differ", a, b);
-        }
-        prop_assert_eq!(a.cmp(&a), Ordering::Equal);
-    }
 
     #[test]
     fn parse_never_panics_on_arbitrary_strings(s in any::<String>()) {

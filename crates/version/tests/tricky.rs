@@ -36,7 +36,15 @@ fn dpkg() {
     check(Scheme::Dpkg, "1.0-beta-2", Greater, "1.0-beta-1");
     ascending(
         Scheme::Dpkg,
-        &["0.9", "1.0~alpha", "1.0~beta", "1.0", "1.0-1", "1.0.1", "1:0.5"],
+        &[
+            "0.9",
+            "1.0~alpha",
+            "1.0~beta",
+            "1.0",
+            "1.0-1",
+            "1.0.1",
+            "1:0.5",
+        ],
     );
 }
 
@@ -99,7 +107,12 @@ fn semver() {
     check(Scheme::Semver, "1.0.0+build.1", Equal, "1.0.0+build.2");
     check(Scheme::Semver, "v1.2", Equal, "1.2.0");
     check(Scheme::Semver, "=1.2.3", Equal, "1.2.3");
-    check(Scheme::Semver, "18446744073709551616.0.0", Greater, "18446744073709551615.0.0");
+    check(
+        Scheme::Semver,
+        "18446744073709551616.0.0",
+        Greater,
+        "18446744073709551615.0.0",
+    );
 }
 
 #[test]
@@ -127,7 +140,16 @@ fn go() {
     check(Scheme::Go, "go1.20", Equal, "1.20.0");
     ascending(
         Scheme::Go,
-        &["go1.9beta2", "go1.9rc1", "1.9", "go1.9.1", "1.21rc1", "1.21rc2", "1.21.0", "go1.21.3"],
+        &[
+            "go1.9beta2",
+            "go1.9rc1",
+            "1.9",
+            "go1.9.1",
+            "1.21rc1",
+            "1.21rc2",
+            "1.21.0",
+            "go1.21.3",
+        ],
     );
 }
 
@@ -135,7 +157,18 @@ fn go() {
 fn pep440() {
     ascending(
         Scheme::Pep440,
-        &["1.0.dev1", "1.0a1.dev1", "1.0a1", "1.0b1", "1.0rc1", "1.0", "1.0+local", "1.0.post1.dev1", "1.0.post1", "1.1"],
+        &[
+            "1.0.dev1",
+            "1.0a1.dev1",
+            "1.0a1",
+            "1.0b1",
+            "1.0rc1",
+            "1.0",
+            "1.0+local",
+            "1.0.post1.dev1",
+            "1.0.post1",
+            "1.1",
+        ],
     );
     check(Scheme::Pep440, "1.0+local", Greater, "1.0");
     check(Scheme::Pep440, "1.0", Equal, "1.0.0");
@@ -178,7 +211,9 @@ fn maven() {
 fn rubygems() {
     ascending(
         Scheme::RubyGems,
-        &["1.0.a", "1.0.a.2", "1.0.b1", "1.0.rc1", "1.0", "1.0.1", "1.1"],
+        &[
+            "1.0.a", "1.0.a.2", "1.0.b1", "1.0.rc1", "1.0", "1.0.1", "1.1",
+        ],
     );
     check(Scheme::RubyGems, "1.0", Equal, "1");
     check(Scheme::RubyGems, "1.0.a", Equal, "1.a");
@@ -189,7 +224,15 @@ fn rubygems() {
 fn packagist() {
     ascending(
         Scheme::Packagist,
-        &["1.0-dev", "1.0-alpha1", "1.0-beta2", "1.0-RC1", "1.0", "1.0.1", "1.0-p1"],
+        &[
+            "1.0-dev",
+            "1.0-alpha1",
+            "1.0-beta2",
+            "1.0-RC1",
+            "1.0",
+            "1.0.1",
+            "1.0-p1",
+        ],
     );
     // PHP ranks a patch level above any number in the same position, so this really is `>`.
     check(Scheme::Packagist, "1.0-p1", Greater, "1.0.1");
@@ -214,9 +257,15 @@ fn errors_name_the_version_and_the_scheme() {
     let VersionError::Invalid {
         scheme, version, ..
     } = &err;
-    assert_eq!((*scheme, version.as_str()), (Scheme::Semver, "not-a-version"));
+    assert_eq!(
+        (*scheme, version.as_str()),
+        (Scheme::Semver, "not-a-version")
+    );
     let text = err.to_string();
-    assert!(text.contains("not-a-version") && text.contains("SemVer"), "{text}");
+    assert!(
+        text.contains("not-a-version") && text.contains("SemVer"),
+        "{text}"
+    );
     assert!(parse(Scheme::Dpkg, "").is_err());
     assert!(parse(Scheme::Dpkg, "a:1.0").is_err());
     assert!(parse(Scheme::NuGet, "1.2.3.4.5").is_err());

@@ -6,6 +6,50 @@ use std::path::Path;
 
 use drydock_version::{Scheme, compare};
 
+/// Lines where we knowingly differ from the vectors, with the answer we give instead. Each one
+/// is asserted exactly, so a change in behaviour still fails the test.
+///
+/// Maven: the generated file was sorted with maven-artifact 3.8.6, whose qualifier-after-a-dot
+/// rule (`1.0.RC1` parsed without a sub-list) makes the ordering cyclic; Maven 3.9 changed it
+/// (MNG-7644) and we follow that, extended to every qualifier (see `src/maven.rs`).
+const KNOWN_DIFFERENCES: &[(&str, &str, Ordering)] = &[
+    (
+        "maven-versions-generated.txt",
+        "1.0.0-RC16 < 1.0.0.RC8-beta",
+        Ordering::Greater,
+    ),
+    (
+        "maven-versions-generated.txt",
+        "3.6.2.FL.20090615 < 3.6.2-FL-2009-05-11",
+        Ordering::Greater,
+    ),
+    (
+        "maven-versions-generated.txt",
+        "6.1.12.rc5 < 6.1.12rc1",
+        Ordering::Greater,
+    ),
+    (
+        "maven-versions-generated.txt",
+        "1.1.31.sec10 < 1.1.31_noneautotype",
+        Ordering::Greater,
+    ),
+    (
+        "maven-versions-generated.txt",
+        "1.2.31.sec10 < 1.2.31_noneautotype",
+        Ordering::Greater,
+    ),
+    (
+        "maven-versions-generated.txt",
+        "1.2.67.sec10 < 1.2.67_noneautotype",
+        Ordering::Greater,
+    ),
+    (
+        "maven-versions-generated.txt",
+        "1.0.0rc0 < 1.0.beta8",
+        Ordering::Greater,
+    ),
+];
+
 fn check_file(scheme: Scheme, file: &str) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/vectors")
@@ -33,6 +77,10 @@ fn check_file(scheme: Scheme, file: &str) {
                 continue;
             }
         };
+        let want = KNOWN_DIFFERENCES
+            .iter()
+            .find(|(f, l, _)| *f == file && *l == line)
+            .map_or(want, |(_, _, ours)| *ours);
         checked += 1;
         // Check both directions: a comparator that is right one way and wrong the other is
         // not antisymmetric, and would still pass a one-way check.

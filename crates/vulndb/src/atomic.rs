@@ -29,6 +29,8 @@ pub(crate) struct WriteLock {
 }
 
 pub(crate) fn lock(db_path: &Path) -> Result<WriteLock> {
+    let dir = dir_of(db_path);
+    fs::create_dir_all(&dir).map_err(Error::io(&dir))?;
     let lock_path = sibling(db_path, ".lock");
     let file = OpenOptions::new()
         .create(true)
@@ -111,20 +113,28 @@ pub(crate) fn persist(tmp: tempfile::NamedTempFile, dest: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Builds a new version of the database at `db_path` with `build`, then swaps it in.
+/// Builds a new version of the database at `db_path` with `build`, then swaps it in. The
+/// caller holds the write lock.
 ///
-/// The new file starts as a copy of the current one (or from `seed` when there is none);
-/// on any error the live file is untouched and the copy is removed.
+/// The new file starts as a copy of the current one (or from `seed` when there is none, or
+/// when the current one has an older schema, which cannot be updated in place); on any error
+/// the live file is untouched and the copy is removed.
 pub(crate) fn rebuild<T>(
+    _lock: &WriteLock,
     db_path: &Path,
     seed: Seed,
     opts: BuildOptions,
     build: impl FnOnce(&mut Writer) -> Result<T>,
 ) -> Result<(T, DbInfo)> {
-    let _lock = lock(db_path)?;
     remove_stale_temps(db_path);
     let tmp = temp_beside(db_path)?;
-    if db_path.exists() {
+    let reuse = db_path.exists()
+        && match crate::store::Db::open(db_path) {
+            Ok(_) => true,
+            Err(Error::Schema { .. }) => false,
+            Err(e) => return Err(e),
+        };
+    if reuse {
         fs::copy(db_path, tmp.path()).map_err(Error::io(db_path))?;
     } else if seed == Seed::Baseline {
         let mut f = tmp.as_file();

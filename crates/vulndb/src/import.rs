@@ -104,7 +104,8 @@ pub fn import_with<P: AsRef<Path>>(
             content_hash: String::new(),
         },
     };
-    let (_, info) = atomic::rebuild(db_path, opts.seed, opts.build.clone(), |w| {
+    let lock = atomic::lock(db_path)?;
+    let (_, info) = atomic::rebuild(&lock, db_path, opts.seed, opts.build.clone(), |w| {
         for input in inputs {
             let input = input.as_ref();
             let abs = fs::canonicalize(input).map_err(Error::io(input))?;
@@ -255,10 +256,14 @@ pub(crate) fn read_zip<R: Read + Seek>(
         let mut entry = zip
             .by_index(i)
             .map_err(|e| Error::invalid(name, format!("entry {i}: {e}")))?;
-        if entry.is_dir() || !entry.name().to_ascii_lowercase().ends_with(".json") {
+        let entry_name = entry
+            .name()
+            .map_err(|e| Error::invalid(name, format!("entry {i}: {e}")))?
+            .to_string();
+        if entry.is_dir() || !entry_name.to_ascii_lowercase().ends_with(".json") {
             continue;
         }
-        let input = format!("{name}!{}", entry.name());
+        let input = format!("{name}!{entry_name}");
         if entry.size() > limits.max_entry_bytes {
             return Err(Error::invalid(
                 input,

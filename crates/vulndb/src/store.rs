@@ -143,7 +143,8 @@ impl Writer {
     }
 
     fn sql(&self) -> impl FnOnce(rusqlite::Error) -> Error + use<> {
-        Error::sql(&self.path)
+        let path = self.path.clone();
+        move |source| Error::Sqlite { path, source }
     }
 
     /// Starts (or restarts) a source: its previous rows are removed, so what is added next

@@ -122,6 +122,52 @@ pub(crate) fn yaml<T: DeserializeOwned>(path: &str, content: &[u8]) -> Result<T,
     serde_saphyr::from_str(s).map_err(|e| AnalyzeError::new(format!("{path}: invalid YAML: {e}")))
 }
 
+/// Whether a file may be a compiled program (Go, cargo-auditable). Only the
+/// path is known here, so this keeps extension-less files outside the trees
+/// that hold data, documentation and configuration; the parsers then check
+/// the object-file magic, which costs one read of each such file.
+pub(crate) fn wants_binary(path: &str) -> bool {
+    const NOT_PROGRAMS: [&str; 12] = [
+        "etc/",
+        "usr/share/",
+        "usr/include/",
+        "usr/lib/locale/",
+        "usr/lib/python3/",
+        "var/lib/dpkg/",
+        "var/lib/apt/",
+        "var/lib/rpm/",
+        "var/cache/",
+        "var/log/",
+        "proc/",
+        "sys/",
+    ];
+    let name = file_name(path);
+    if name.is_empty() || (name.contains('.') && !name.ends_with(".exe")) {
+        return false;
+    }
+    // Upper-case names are documents (LICENSE, README, Makefile is mixed but
+    // has no binary twin either); programs are named in lower case.
+    if name.starts_with(|c: char| c.is_ascii_uppercase()) {
+        return false;
+    }
+    !NOT_PROGRAMS.iter().any(|d| path.starts_with(d))
+}
+
+/// Reads at most `limit` bytes of zlib-compressed data, so a crafted section
+/// cannot expand without bound.
+pub(crate) fn inflate_zlib(data: &[u8], limit: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::ZlibDecoder::new(data)
+        .take(limit + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| e.to_string())?;
+    if out.len() as u64 > limit {
+        return Err(format!("expands beyond {limit} bytes"));
+    }
+    Ok(out)
+}
+
 /// Removes repeated packages (same name, version and flags) keeping the first,
 /// since lockfiles list one package under several requirement keys.
 pub(crate) fn dedup(packages: &mut Vec<drydock_core::Package>) {
@@ -149,5 +195,28 @@ mod tests {
         assert_eq!(file_name("c.txt"), "c.txt");
         assert_eq!(parent("a/b/c.txt"), "a/b");
         assert_eq!(parent("c.txt"), "");
+    }
+
+    #[test]
+    fn binary_candidates() {
+        assert!(wants_binary("usr/local/bin/app"));
+        assert!(wants_binary("ko-app/server"));
+        assert!(wants_binary("app/node_modules/@esbuild/linux-x64/bin/esbuild"));
+        assert!(!wants_binary("usr/share/doc/x/copyright"));
+        assert!(!wants_binary("etc/hostname"));
+        assert!(!wants_binary("app/LICENSE"));
+        assert!(!wants_binary("usr/lib/libc.so.6"));
+        assert!(!wants_binary("app/main.go"));
+    }
+
+    #[test]
+    fn inflate_is_bounded() {
+        use std::io::Write;
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        z.write_all(&vec![0u8; 1 << 20]).unwrap();
+        let bomb = z.finish().unwrap();
+        assert_eq!(inflate_zlib(&bomb, 1 << 20).unwrap().len(), 1 << 20);
+        assert_eq!(inflate_zlib(&bomb, 1000).unwrap_err(), "expands beyond 1000 bytes");
+        assert!(inflate_zlib(b"not zlib", 1000).is_err());
     }
 }

@@ -1,5 +1,436 @@
-//! (being written)
+//! Python: installed distributions (`*.dist-info/METADATA`, `*.egg-info`),
+//! `requirements*.txt`, and the lockfiles of Poetry, Pipenv, uv and PDM.
+//!
+//! Names are kept as the file writes them; the purl carries the PEP 503 form.
+//! Advisory matching (OSV) normalises PyPI names itself.
 
-pub(crate) fn catalogers() -> Vec<super::Cataloger> {
-    Vec::new()
+use super::{Cataloger, dedup, file_name, json, parent, text, toml};
+use drydock_core::package::normalize_pypi_name;
+use drydock_core::{AnalyzeError, Ecosystem, FileOutput, Location, Package, PackageKind};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+pub(crate) fn catalogers() -> Vec<Cataloger> {
+    vec![
+        Cataloger::new("python-installed", 1, wants_installed, parse_installed),
+        Cataloger::new("python-requirements", 1, wants_requirements, parse_requirements),
+        Cataloger::new("python-poetry", 1, |p| file_name(p) == "poetry.lock", parse_poetry),
+        Cataloger::new("python-pipenv", 1, |p| file_name(p) == "Pipfile.lock", parse_pipenv),
+        Cataloger::new("python-uv", 1, |p| file_name(p) == "uv.lock", parse_uv),
+        Cataloger::new("python-pdm", 1, |p| file_name(p) == "pdm.lock", parse_pdm),
+    ]
+}
+
+fn library(name: &str, version: &str, path: &str) -> Package {
+    Package::new(
+        Ecosystem::PyPI,
+        PackageKind::Library,
+        name,
+        version,
+        Location::file(path),
+    )
+}
+
+// ---------------------------------------------------------------- installed
+
+/// `x.dist-info/METADATA`, `x.egg-info/PKG-INFO`, and the single-file
+/// `x.egg-info` that distutils wrote for `setup.py install`.
+fn wants_installed(path: &str) -> bool {
+    match file_name(path) {
+        "METADATA" => parent(path).ends_with(".dist-info"),
+        "PKG-INFO" => parent(path).ends_with(".egg-info"),
+        name => name.ends_with(".egg-info"),
+    }
+}
+
+/// Core metadata (packaging.python.org "Core metadata specifications"): email
+/// headers up to the first blank line, continuation lines start with blanks.
+fn parse_installed(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError> {
+    // Descriptions are free text and occasionally not UTF-8; only headers matter.
+    let s = String::from_utf8_lossy(content);
+    let mut headers: Vec<(String, String)> = Vec::new();
+    for line in s.lines() {
+        if line.trim().is_empty() {
+            break;
+        }
+        if line.starts_with([' ', '\t']) {
+            if let Some((_, v)) = headers.last_mut() {
+                v.push('\n');
+                v.push_str(line.trim());
+            }
+            continue;
+        }
+        if let Some((k, v)) = line.split_once(':') {
+            headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
+        }
+    }
+    let get = |k: &str| headers.iter().find(|(h, _)| h == k).map(|(_, v)| v.as_str());
+    let (Some(name), Some(version)) = (get("name"), get("version")) else {
+        return Ok(FileOutput {
+            warnings: vec![format!("{path}: no Name or Version header")],
+            ..Default::default()
+        });
+    };
+    let mut pkg = library(name, version, path);
+    pkg.licenses = licenses(&headers);
+    Ok(FileOutput {
+        packages: vec![pkg],
+        ..Default::default()
+    })
+}
+
+/// `License-Expression` (PEP 639) wins; then a one-line `License` (older tools
+/// put the whole licence text there); then the trove classifiers.
+fn licenses(headers: &[(String, String)]) -> Vec<String> {
+    let get = |k: &str| headers.iter().find(|(h, _)| h == k).map(|(_, v)| v.as_str());
+    if let Some(e) = get("license-expression").filter(|e| !e.is_empty()) {
+        return vec![e.to_string()];
+    }
+    if let Some(l) = get("license")
+        && !l.is_empty()
+        && !l.contains('\n')
+        && l.len() <= 100
+        && !l.eq_ignore_ascii_case("UNKNOWN")
+    {
+        return vec![l.to_string()];
+    }
+    headers
+        .iter()
+        .filter(|(h, _)| h == "classifier")
+        .filter_map(|(_, v)| v.strip_prefix("License ::"))
+        .filter_map(|v| v.rsplit("::").next().map(str::trim))
+        .filter(|v| !v.is_empty() && *v != "OSI Approved")
+        .map(str::to_string)
+        .collect()
+}
+
+// ------------------------------------------------------------- requirements
+
+fn wants_requirements(path: &str) -> bool {
+    let n = file_name(path);
+    n.ends_with(".txt") && n.contains("requirements")
+}
+
+/// pip's requirements file format: only `name==version` lines are exact, so
+/// only those are reported; options, hashes, markers and comments are skipped.
+/// `-r`/`-c` includes are read on their own when named `*requirements*.txt`.
+fn parse_requirements(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError> {
+    let s = text(path, content)?;
+    let mut out = FileOutput::default();
+    // Backslash continuations join physical lines (pip does this first).
+    let mut logical: Vec<(u32, String)> = Vec::new();
+    let mut pending: Option<(u32, String)> = None;
+    for (i, line) in s.lines().enumerate() {
+        let lineno = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let (start, mut acc) = pending.take().unwrap_or((lineno, String::new()));
+        if let Some(body) = line.strip_suffix('\\') {
+            acc.push_str(body);
+            acc.push(' ');
+            pending = Some((start, acc));
+        } else {
+            acc.push_str(line);
+            logical.push((start, acc));
+        }
+    }
+    logical.extend(pending);
+    for (lineno, line) in logical {
+        // A `#` starts a comment only at the start or after whitespace.
+        let line = match line.find(" #").or_else(|| line.starts_with('#').then_some(0)) {
+            Some(i) => &line[..i],
+            None => &line[..],
+        };
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("-r").or_else(|| line.strip_prefix("--requirement")) {
+            let inc = rest.trim_start_matches([' ', '=']).trim();
+            if !wants_requirements(inc) {
+                out.warnings.push(format!(
+                    "{path}:{lineno}: includes {inc}, which is read only when its name matches *requirements*.txt"
+                ));
+            }
+            continue;
+        }
+        if line.starts_with('-') {
+            continue;
+        }
+        // Markers follow `;`, per-requirement options follow ` --`.
+        let req = line.split(';').next().unwrap_or("");
+        let req = req.split(" --").next().unwrap_or("").trim();
+        let Some((name, version)) = req.split_once("==") else {
+            continue;
+        };
+        let name = name.split('[').next().unwrap_or("").trim();
+        let version = version.trim().trim_start_matches('=');
+        if name.is_empty()
+            || version.is_empty()
+            || version.contains('*')
+            || version.contains(',')
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        {
+            continue;
+        }
+        let mut pkg = library(name, version, path);
+        pkg.location.line = Some(lineno);
+        out.packages.push(pkg);
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------- poetry.lock
+
+#[derive(Deserialize)]
+struct TomlLock<P> {
+    #[serde(default = "Vec::new")]
+    package: Vec<P>,
+}
+
+/// A `[[package]]` of poetry.lock or pdm.lock.
+#[derive(Deserialize)]
+struct GroupedPackage {
+    name: String,
+    #[serde(default)]
+    version: String,
+    /// Poetry 1.x: `main` or `dev`.
+    #[serde(default)]
+    category: Option<String>,
+    /// Poetry 2.x and PDM: the dependency groups needing the package.
+    #[serde(default)]
+    groups: Option<Vec<String>>,
+}
+
+/// A `[[package]]` of uv.lock.
+#[derive(Deserialize)]
+struct UvPackage {
+    name: String,
+    #[serde(default)]
+    version: String,
+    /// `{ virtual = "." }` or `{ editable = "." }` is the project itself.
+    #[serde(default)]
+    source: Option<toml::Value>,
+    #[serde(default)]
+    dependencies: Vec<UvDep>,
+    #[serde(default, rename = "optional-dependencies")]
+    optional_dependencies: BTreeMap<String, Vec<UvDep>>,
+    #[serde(default, rename = "dev-dependencies")]
+    dev_dependencies: BTreeMap<String, Vec<UvDep>>,
+}
+
+/// A dependency entry of uv: `{ name = "x", marker = ... }`.
+#[derive(Deserialize)]
+struct UvDep {
+    name: String,
+}
+
+/// Poetry's lock records no direct/transitive split (that is in pyproject.toml).
+fn parse_poetry(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError> {
+    let lock: TomlLock<GroupedPackage> = toml(path, content)?;
+    let mut out = FileOutput::default();
+    for p in lock.package {
+        if p.version.is_empty() {
+            out.warnings.push(format!("{path}: package {} has no version", p.name));
+            continue;
+        }
+        let mut pkg = library(&p.name, &p.version, path);
+        pkg.dev = match (&p.groups, &p.category) {
+            (Some(g), _) => !g.iter().any(|g| g == "main"),
+            (None, Some(c)) => c == "dev",
+            (None, None) => false,
+        };
+        out.packages.push(pkg);
+    }
+    Ok(out)
+}
+
+/// PDM (lock_version 4): `groups` says which dependency groups need a package;
+/// `default` is the runtime group.
+fn parse_pdm(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError> {
+    let lock: TomlLock<GroupedPackage> = toml(path, content)?;
+    let mut out = FileOutput::default();
+    for p in lock.package {
+        if p.version.is_empty() {
+            out.warnings.push(format!("{path}: package {} has no version", p.name));
+            continue;
+        }
+        let mut pkg = library(&p.name, &p.version, path);
+        pkg.dev = p
+            .groups
+            .as_ref()
+            .is_some_and(|g| !g.iter().any(|g| g == "default"));
+        out.packages.push(pkg);
+    }
+    Ok(out)
+}
+
+/// uv.lock (version 1): the project is the package whose source is `virtual`
+/// or `editable` `.`; its `dependencies` are direct, its `dev-dependencies`
+/// groups are dev. A package is dev when only dev roots reach it.
+fn parse_uv(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError> {
+    let lock: TomlLock<UvPackage> = toml(path, content)?;
+    let is_local = |p: &UvPackage| {
+        p.source.as_ref().is_some_and(|s| {
+            ["virtual", "editable", "directory", "path"]
+                .iter()
+                .any(|k| s.get(k).is_some())
+        })
+    };
+    let by_name: HashMap<String, &UvPackage> = lock
+        .package
+        .iter()
+        .map(|p| (normalize_pypi_name(&p.name), p))
+        .collect();
+    let mut direct: HashSet<String> = HashSet::new();
+    let mut prod_roots: Vec<String> = Vec::new();
+    let mut dev_roots: Vec<String> = Vec::new();
+    let workspace: Vec<&UvPackage> = lock.package.iter().filter(|p| is_local(p)).collect();
+    for root in &workspace {
+        let prod = root
+            .dependencies
+            .iter()
+            .chain(root.optional_dependencies.values().flatten());
+        for d in prod.map(|d| d.name.as_str()) {
+            direct.insert(normalize_pypi_name(d));
+            prod_roots.push(normalize_pypi_name(d));
+        }
+        for d in root.dev_dependencies.values().flatten().map(|d| d.name.as_str()) {
+            direct.insert(normalize_pypi_name(d));
+            dev_roots.push(normalize_pypi_name(d));
+        }
+    }
+    let prod = reachable(&by_name, prod_roots);
+    let mut out = FileOutput::default();
+    for p in &lock.package {
+        if is_local(p) {
+            continue;
+        }
+        let n = normalize_pypi_name(&p.name);
+        let mut pkg = library(&p.name, &p.version, path);
+        if !workspace.is_empty() {
+            pkg.direct = Some(direct.contains(&n));
+            pkg.dev = !prod.contains(&n);
+        }
+        out.packages.push(pkg);
+    }
+    Ok(out)
+}
+
+/// Normalised names reachable from `roots` through uv's dependency tables.
+fn reachable(by_name: &HashMap<String, &UvPackage>, mut stack: Vec<String>) -> HashSet<String> {
+    let mut seen = HashSet::new();
+    while let Some(n) = stack.pop() {
+        if !seen.insert(n.clone()) {
+            continue;
+        }
+        if let Some(p) = by_name.get(&n) {
+            let deps = p
+                .dependencies
+                .iter()
+                .chain(p.optional_dependencies.values().flatten());
+            stack.extend(deps.map(|d| d.name.as_str()).map(normalize_pypi_name));
+        }
+    }
+    seen
+}
+
+// -------------------------------------------------------------- Pipfile.lock
+
+#[derive(Deserialize)]
+struct PipfileLock {
+    #[serde(default)]
+    default: BTreeMap<String, PipfileEntry>,
+    #[serde(default)]
+    develop: BTreeMap<String, PipfileEntry>,
+}
+
+#[derive(Deserialize)]
+struct PipfileEntry {
+    #[serde(default)]
+    version: Option<String>,
+}
+
+/// Pipfile.lock (pipfile-spec 6): `default` is runtime, `develop` is dev. Git
+/// and path entries have no `version` and are skipped.
+fn parse_pipenv(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError> {
+    let lock: PipfileLock = json(path, content)?;
+    let mut out = FileOutput::default();
+    for (section, dev) in [(&lock.default, false), (&lock.develop, true)] {
+        for (name, e) in section {
+            let Some(v) = e.version.as_deref().and_then(|v| v.strip_prefix("==")) else {
+                continue;
+            };
+            let mut pkg = library(name, v, path);
+            pkg.dev = dev;
+            out.packages.push(pkg);
+        }
+    }
+    dedup(&mut out.packages);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wants() {
+        assert!(wants_installed("usr/lib/python3/dist-packages/six-1.16.0.dist-info/METADATA"));
+        assert!(wants_installed("app/foo.egg-info/PKG-INFO"));
+        assert!(wants_installed("usr/lib/python2.7/dist-packages/foo-1.0.egg-info"));
+        assert!(!wants_installed("usr/share/doc/METADATA"));
+        assert!(!wants_installed("src/PKG-INFO"));
+        assert!(wants_requirements("app/requirements-dev.txt"));
+        assert!(wants_requirements("requirements.txt"));
+        assert!(!wants_requirements("app/requirements.in"));
+    }
+
+    #[test]
+    fn metadata_with_continuation_and_licence_text() {
+        let m = b"Metadata-Version: 2.1\nName: Foo.Bar\nVersion: 1.0\nLicense: Copyright (c) x\n        Permission is hereby granted\nClassifier: License :: OSI Approved :: MIT License\n\nbody: not a header\n";
+        let out = parse_installed("x/Foo.Bar-1.0.dist-info/METADATA", m).unwrap();
+        assert_eq!(out.packages.len(), 1);
+        let p = &out.packages[0];
+        assert_eq!((p.name.as_str(), p.version.as_str()), ("Foo.Bar", "1.0"));
+        assert_eq!(p.purl, "pkg:pypi/foo-bar@1.0");
+        assert_eq!(p.licenses, vec!["MIT License"]);
+    }
+
+    #[test]
+    fn metadata_without_version_warns() {
+        let out = parse_installed("a.dist-info/METADATA", b"Name: x\n").unwrap();
+        assert!(out.packages.is_empty());
+        assert_eq!(out.warnings, vec!["a.dist-info/METADATA: no Name or Version header"]);
+    }
+
+    #[test]
+    fn requirements_lines() {
+        let r = b"# c\nFlask[async]==2.0.1 ; python_version > '3' --hash=sha256:ab\nfoo>=1\nbar == 2.0 # pinned\n-e .\nbaz==1.*\n-r other.in\n";
+        let out = parse_requirements("requirements.txt", r).unwrap();
+        let got: Vec<_> = out
+            .packages
+            .iter()
+            .map(|p| (p.name.as_str(), p.version.as_str(), p.location.line))
+            .collect();
+        assert_eq!(got, vec![("Flask", "2.0.1", Some(2)), ("bar", "2.0", Some(4))]);
+        assert_eq!(
+            out.warnings,
+            vec!["requirements.txt:7: includes other.in, which is read only when its name matches *requirements*.txt"]
+        );
+    }
+
+    #[test]
+    fn poetry_1_category() {
+        let l = b"[[package]]\nname = \"pytest\"\nversion = \"7.0.0\"\ncategory = \"dev\"\n\n[[package]]\nname = \"six\"\nversion = \"1.16.0\"\ncategory = \"main\"\n";
+        let out = parse_poetry("poetry.lock", l).unwrap();
+        let got: Vec<_> = out.packages.iter().map(|p| (p.name.as_str(), p.dev)).collect();
+        assert_eq!(got, vec![("pytest", true), ("six", false)]);
+    }
+
+    #[test]
+    fn truncated_pipfile_lock_is_an_error_naming_the_file() {
+        let e = parse_pipenv("app/Pipfile.lock", b"{\"default\": {").unwrap_err();
+        assert!(e.to_string().starts_with("app/Pipfile.lock: invalid JSON"), "{e}");
+    }
 }

@@ -100,6 +100,34 @@ TOML
     (cd "$WORK/pipenv" && PIPENV_VENV_IN_PROJECT=1 PIPENV_PYTHON="$PY" "$T/pipenv" lock >/dev/null 2>&1 && cp Pipfile.lock "$out/Pipfile.lock")
 }
 
-for what in "${@:-python}"; do
+npm_fixtures() {
+    # The npm registry is not reachable here, so the packages are local
+    # tarballs made by `npm pack`: a@1.2.3 needs @demo/b@1.0.0, the project
+    # needs a and @demo/b@2.0.0 (so npm nests the older b under a), and d as a
+    # development dependency.
+    local out="$HERE/npm" src="$WORK/npm"
+    rm -rf "$out"/v1 "$out"/v2 "$out"/v3 "$out"/shrinkwrap
+    mkdir -p "$src"/{b1,b2,a,d,tgz}
+    echo '{"name":"@demo/b","version":"1.0.0","license":"MIT"}' > "$src/b1/package.json"
+    echo '{"name":"@demo/b","version":"2.0.0","license":"ISC"}' > "$src/b2/package.json"
+    echo '{"name":"a","version":"1.2.3","license":"Apache-2.0","dependencies":{"@demo/b":"file:../tgz/demo-b-1.0.0.tgz"}}' > "$src/a/package.json"
+    echo '{"name":"d","version":"0.4.0","licenses":[{"type":"BSD-2-Clause"}]}' > "$src/d/package.json"
+    for p in b1 b2 a d; do (cd "$src/$p" && npm pack -q --pack-destination ../tgz >/dev/null 2>&1); done
+    for v in 1 2 3; do
+        mkdir -p "$src/proj$v"
+        echo '{"name":"proj","version":"0.0.1","dependencies":{"a":"file:../tgz/a-1.2.3.tgz","@demo/b":"file:../tgz/demo-b-2.0.0.tgz"},"devDependencies":{"d":"file:../tgz/d-0.4.0.tgz"}}' \
+            > "$src/proj$v/package.json"
+        (cd "$src/proj$v" && npm install -q --offline --no-audit --no-fund --lockfile-version "$v" >/dev/null)
+        mkdir -p "$out/v$v"
+        cp "$src/proj$v/package.json" "$src/proj$v/package-lock.json" "$out/v$v/"
+    done
+    # The installed tree (package.json files only) beside the v3 lockfile.
+    (cd "$src/proj3" && find node_modules -name package.json -not -path '*/.package-lock.json' | while read -r f; do
+        mkdir -p "$out/v3/$(dirname "$f")" && cp "$f" "$out/v3/$f"; done)
+    (cd "$src/proj3" && npm shrinkwrap -q >/dev/null 2>&1 && mkdir -p "$out/shrinkwrap" && cp npm-shrinkwrap.json "$out/shrinkwrap/")
+}
+
+[ $# -gt 0 ] || set -- python npm
+for what in "$@"; do
     "${what}_fixtures"
 done

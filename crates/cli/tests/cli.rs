@@ -1,0 +1,152 @@
+//! The `drydock` binary end to end: real images in, reports validated against
+//! their official schemas out, exit codes as documented.
+
+use assert_cmd::Command;
+use drydock_testkit::{self as kit, schemas};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    archive: PathBuf,
+    expected: Vec<String>,
+}
+
+fn fixture() -> &'static Fixture {
+    static F: OnceLock<Fixture> = OnceLock::new();
+    F.get_or_init(|| {
+        let rootfs = kit::bookworm_rootfs();
+        let dir = tempfile::tempdir().unwrap();
+        let archive = dir.path().join("debian.tar");
+        kit::debian_image(&rootfs).write_docker_archive_classic(&archive, "drydock/cli-test:1");
+        Fixture { expected: kit::debian_image_expected(&rootfs), archive, _dir: dir }
+    })
+}
+
+fn drydock(cache: &Path) -> Command {
+    let mut c = Command::cargo_bin("drydock").unwrap();
+    c.arg("--cache-dir").arg(cache);
+    c
+}
+
+fn run_json(cmd: &mut Command) -> Value {
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "drydock failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+fn deb_listing(report: &Value) -> Vec<String> {
+    let mut v: Vec<String> = report["inventory"]["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["ecosystem"] == "Debian")
+        .map(|p| format!("{} {} {}", p["name"].as_str().unwrap(), p["version"].as_str().unwrap(), p["arch"].as_str().unwrap_or("")))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn image_input_json_report() {
+    let cache = tempfile::tempdir().unwrap();
+    let f = fixture();
+    let report = run_json(drydock(cache.path()).args(["image", "--input"]).arg(&f.archive).args(["-f", "json", "--quiet"]));
+    assert_eq!(deb_listing(&report), f.expected);
+    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["inventory"]["os"]["family"], "debian");
+    assert_eq!(report["inventory"]["os"]["version"], "12");
+    assert_eq!(report["artifact"]["layers"].as_array().unwrap().len(), 4);
+    let libc = report["inventory"]["packages"].as_array().unwrap().iter().find(|p| p["name"] == "libc6").unwrap();
+    assert!(libc["purl"].as_str().unwrap().starts_with("pkg:deb/debian/libc6@"));
+    assert!(libc["purl"].as_str().unwrap().contains("distro=debian-12"));
+    assert_eq!(libc["location"]["layer"]["index"], 0);
+    assert_eq!(libc["location"]["path"], "var/lib/dpkg/status");
+    assert_eq!(schemas::report_errors(&report), Vec::<String>::new());
+    // Second run: every layer from the cache, same packages.
+    let again = run_json(drydock(cache.path()).args(["image", "--input"]).arg(&f.archive).args(["-f", "json", "-q"]));
+    assert!(again["artifact"]["layers"].as_array().unwrap().iter().all(|l| l["cached"] == true));
+    assert_eq!(deb_listing(&again), f.expected);
+    // `drydock clean --cache` empties it.
+    drydock(cache.path()).args(["clean", "--cache", "-q"]).assert().success();
+    let third = run_json(drydock(cache.path()).args(["image", "--input"]).arg(&f.archive).args(["-f", "json", "-q"]));
+    assert!(third["artifact"]["layers"].as_array().unwrap().iter().all(|l| l.get("cached").is_none()));
+}
+
+#[test]
+fn sbom_formats_validate_against_official_schemas() {
+    let cache = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let f = fixture();
+    let cdx = out.path().join("bom.cdx.json");
+    let spdx = out.path().join("bom.spdx.json");
+    // Several formats in one run, each to its own file.
+    drydock(cache.path())
+        .args(["sbom", "--input"])
+        .arg(&f.archive)
+        .arg("-f")
+        .arg(format!("cyclonedx={}", cdx.display()))
+        .arg("-f")
+        .arg(format!("spdx-json={}", spdx.display()))
+        .assert()
+        .success();
+    let cdx: Value = serde_json::from_slice(&std::fs::read(&cdx).unwrap()).unwrap();
+    assert_eq!(schemas::cyclonedx_errors(&cdx), Vec::<String>::new());
+    assert_eq!(cdx["specVersion"], "1.6");
+    let purls: Vec<&str> = cdx["components"].as_array().unwrap().iter().filter_map(|c| c["purl"].as_str()).collect();
+    assert!(purls.iter().any(|p| p.starts_with("pkg:deb/debian/libc6@")));
+    assert_eq!(purls.iter().filter(|p| p.starts_with("pkg:deb/")).count(), f.expected.len());
+    let spdx: Value = serde_json::from_slice(&std::fs::read(&spdx).unwrap()).unwrap();
+    assert_eq!(schemas::spdx_errors(&spdx), Vec::<String>::new());
+    assert_eq!(spdx["spdxVersion"], "SPDX-2.3");
+    // The SBOM read back gives the same packages.
+    let (_, inv) = drydock_sbom::cyclonedx::read(&serde_json::to_vec(&cdx).unwrap()).unwrap();
+    assert_eq!(inv.packages.iter().filter(|p| p.ecosystem == drydock_core::Ecosystem::Debian).count(), f.expected.len());
+}
+
+#[test]
+fn rootfs_scan_matches_dpkg() {
+    let cache = tempfile::tempdir().unwrap();
+    let rootfs = kit::bookworm_rootfs();
+    let report = run_json(drydock(cache.path()).arg("rootfs").arg(&rootfs).args(["-f", "json", "-q"]));
+    assert_eq!(deb_listing(&report), kit::dpkg_query_in(&rootfs));
+    assert_eq!(report["artifact"]["kind"], "rootfs");
+}
+
+#[test]
+fn table_output_and_quiet() {
+    let cache = tempfile::tempdir().unwrap();
+    let f = fixture();
+    let out = drydock(cache.path()).args(["image", "--input"]).arg(&f.archive).arg("-q").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("libc6"), "{text}");
+    assert!(text.lines().all(|l| l.chars().count() <= 100), "table wider than 100 columns:\n{text}");
+    assert!(out.stderr.is_empty(), "--quiet printed: {}", String::from_utf8_lossy(&out.stderr));
+    // Not a TTY: no colour codes.
+    assert!(!text.contains('\u{1b}'));
+}
+
+#[test]
+fn help_has_examples_everywhere() {
+    for cmd in ["image", "rootfs", "fs", "sbom", "clean"] {
+        let out = Command::cargo_bin("drydock").unwrap().args([cmd, "--help"]).output().unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("Examples:"), "{cmd} --help lacks examples:\n{text}");
+    }
+}
+
+#[test]
+fn exit_codes() {
+    let cache = tempfile::tempdir().unwrap();
+    // Usage errors: 2.
+    drydock(cache.path()).args(["image", "--format", "bogus", "--input", "x"]).assert().code(2);
+    drydock(cache.path()).args(["frobnicate"]).assert().code(2);
+    drydock(cache.path()).args(["image", "--input", "x", "--platform", "linux"]).assert().code(2);
+    // Scan errors: 3, naming the input.
+    let out = drydock(cache.path()).args(["image", "--input", "/nonexistent/image.tar"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/image.tar"));
+}

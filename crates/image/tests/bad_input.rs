@@ -1,0 +1,214 @@
+//! Hostile and broken input: each gives a clear error or warning naming the
+//! input, the scan goes on where it can, and nothing is written outside.
+
+use drydock_core::{AnalyzeError, Analyzer, ArtifactKind, FileOutput};
+use drydock_image::dir::{DirOptions, scan_dir};
+use drydock_image::walker::{Limits, analyze_layer};
+use drydock_image::{ImageError, Platform, RunOptions, scan_input};
+use drydock_testkit::{self as kit, Compression, Image, LayerBuilder};
+use std::io::Write;
+
+/// Wants every file named `want-*`, records its size as the package version.
+struct Probe;
+
+impl Analyzer for Probe {
+    fn name(&self) -> &'static str {
+        "probe"
+    }
+    fn version(&self) -> u32 {
+        1
+    }
+    fn wants(&self, path: &str) -> bool {
+        path.rsplit('/').next().is_some_and(|n| n.starts_with("want-"))
+    }
+    fn max_size(&self) -> u64 {
+        1024 * 1024
+    }
+    fn analyze(&self, path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError> {
+        if content.starts_with(b"bad") {
+            return Err(AnalyzeError::new(format!("{path}: malformed")));
+        }
+        let mut out = FileOutput::default();
+        out.packages.push(drydock_core::Package::new(
+            drydock_core::Ecosystem::PyPI,
+            drydock_core::PackageKind::Library,
+            path,
+            content.len().to_string(),
+            drydock_core::Location::file(path),
+        ));
+        Ok(out)
+    }
+}
+
+fn probe() -> Vec<Box<dyn Analyzer>> {
+    vec![Box::new(Probe)]
+}
+
+fn names(la: &drydock_image::LayerAnalysis) -> Vec<String> {
+    la.files.keys().cloned().collect()
+}
+
+#[test]
+fn hostile_paths_are_clamped_inside_the_root() {
+    // tar::Builder refuses `..`, so the header name is written by hand.
+    let mut b = tar::Builder::new(Vec::new());
+    for name in ["../../etc/want-passwd", "/abs/want-x", "./ok/want-y"] {
+        let mut h = tar::Header::new_old();
+        let bytes = name.as_bytes();
+        h.as_old_mut().name[..bytes.len()].copy_from_slice(bytes);
+        h.set_size(3);
+        h.set_mode(0o644);
+        h.set_entry_type(tar::EntryType::Regular);
+        h.set_cksum();
+        b.append(&h, &b"abc"[..]).unwrap();
+    }
+    let tar = b.into_inner().unwrap();
+    let la = analyze_layer(&tar[..], "hostile.tar", &probe(), Limits::default()).unwrap();
+    assert_eq!(names(&la), vec!["abs/want-x", "etc/want-passwd", "ok/want-y"]);
+    assert!(la.warnings.iter().any(|w| w.input.contains("../../etc/want-passwd") && w.message.contains("climbs out")));
+    assert!(la.complete);
+}
+
+#[test]
+fn truncated_and_corrupt_layers_warn_and_keep_what_was_read() {
+    let layer = LayerBuilder::new()
+        .file("a/want-1", &[b'x'; 5000])
+        .file("b/want-2", &vec![b'y'; 200_000])
+        .finish("x");
+    let gz = kit::compress(&layer.tar, Compression::Gzip);
+    let cut = &gz[..gz.len() / 2];
+    let la = analyze_layer(cut, "cut.tar.gz", &probe(), Limits::default()).unwrap();
+    assert!(!la.complete);
+    assert!(la.warnings.iter().any(|w| w.input == "cut.tar.gz"), "{:?}", la.warnings);
+    assert_eq!(names(&la), vec!["a/want-1"]);
+
+    // Garbage that is not a tar at all.
+    let la = analyze_layer(&b"this is not a tar archive, just text that goes on"[..], "junk", &probe(), Limits::default()).unwrap();
+    assert!(!la.complete || la.files.is_empty());
+
+    // A malformed file: the analyzer's error is a warning naming the file.
+    let layer = LayerBuilder::new().file("want-bad", b"bad data").file("want-good", b"ok").finish("x");
+    let la = analyze_layer(&layer.tar[..], "l.tar", &probe(), Limits::default()).unwrap();
+    assert!(la.warnings.iter().any(|w| w.input == "l.tar:want-bad" && w.message.contains("malformed")));
+    assert_eq!(la.files["want-good"].packages.len(), 1);
+}
+
+#[test]
+fn compression_bomb_is_cut_off() {
+    // 512 MiB of zeros inside a gzip stream of well under 2 MiB; the limit is 64 MiB.
+    let mut b = tar::Builder::new(Vec::new());
+    let mut h = tar::Header::new_gnu();
+    h.set_size(512 * 1024 * 1024);
+    h.set_mode(0o644);
+    h.set_entry_type(tar::EntryType::Regular);
+    h.set_path("zeros").unwrap();
+    h.set_cksum();
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(h.as_bytes()).unwrap();
+    let chunk = vec![0u8; 1024 * 1024];
+    for _ in 0..512 {
+        enc.write_all(&chunk).unwrap();
+    }
+    let _ = &mut b;
+    let bomb = enc.finish().unwrap();
+    assert!(bomb.len() < 2 * 1024 * 1024, "{}", bomb.len());
+    let limits = Limits { max_layer_bytes: 64 * 1024 * 1024, ..Limits::default() };
+    let la = analyze_layer(&bomb[..], "bomb.tar.gz", &probe(), limits).unwrap();
+    assert!(!la.complete, "{la:?}");
+    assert!(la.warnings.iter().any(|w| w.message.contains("size limit")), "{:?}", la.warnings);
+}
+
+#[test]
+fn oversized_wanted_file_is_skipped_with_a_warning() {
+    let layer = LayerBuilder::new().file("want-big", &vec![b'z'; 2 * 1024 * 1024]).finish("x");
+    let la = analyze_layer(&layer.tar[..], "big.tar", &probe(), Limits::default()).unwrap();
+    assert!(la.files.is_empty());
+    assert!(la.warnings.iter().any(|w| w.input == "big.tar:want-big" && w.message.contains("larger than")));
+}
+
+#[test]
+fn hard_links_to_wanted_files_are_analyzed() {
+    let layer = LayerBuilder::new()
+        .file("lib/want-orig", b"12345")
+        .hardlink("lib2/want-link", "lib/want-orig")
+        .finish("x");
+    let la = analyze_layer(&layer.tar[..], "links.tar", &probe(), Limits::default()).unwrap();
+    assert_eq!(names(&la), vec!["lib/want-orig", "lib2/want-link"]);
+    assert_eq!(la.files["lib2/want-link"].packages[0].version, "5");
+}
+
+#[test]
+fn invalid_manifests_and_archives_name_the_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = probe();
+    let opts = RunOptions { analyzers: &a, cache: None, limits: Limits::default(), threads: 1, progress: None };
+    // Not a tar.
+    let p = dir.path().join("notatar.tar");
+    std::fs::write(&p, vec![7u8; 4096]).unwrap();
+    let err = scan_input(&p, None, &Platform::default(), &opts).unwrap_err();
+    assert!(err.to_string().contains("notatar.tar"), "{err}");
+    // A tar with a broken manifest.json.
+    let p = dir.path().join("badmanifest.tar");
+    let mut b = tar::Builder::new(std::fs::File::create(&p).unwrap());
+    let mut h = tar::Header::new_gnu();
+    h.set_size(5);
+    h.set_mode(0o644);
+    b.append_data(&mut h, "manifest.json", &b"{oops"[..]).unwrap();
+    b.finish().unwrap();
+    drop(b);
+    let err = scan_input(&p, None, &Platform::default(), &opts).unwrap_err();
+    assert!(matches!(err, ImageError::Invalid(_)) && err.to_string().contains("manifest.json"), "{err}");
+    // diff_ids that do not match the layer count.
+    let layout = dir.path().join("layout");
+    let img = Image { layers: vec![LayerBuilder::new().file("x", b"1").finish("x")], architecture: "amd64".into(), env: vec![] };
+    kit::write_oci_layout(&layout, &[&img], &[Compression::Zstd], "t");
+    // A gzip-compressed image tarball is refused with advice.
+    let gz = dir.path().join("img.tar.gz");
+    let mut classic = Vec::new();
+    let tmp = dir.path().join("c.tar");
+    img.write_docker_archive_classic(&tmp, "x:1");
+    classic.extend(std::fs::read(&tmp).unwrap());
+    std::fs::write(&gz, kit::compress(&classic, Compression::Gzip)).unwrap();
+    let err = scan_input(&gz, None, &Platform::default(), &opts).unwrap_err();
+    assert!(err.to_string().contains("decompress"), "{err}");
+}
+
+#[test]
+fn directory_scan_survives_symlink_loops_and_never_leaves_the_root() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    std::fs::create_dir_all(root.join("app")).unwrap();
+    std::fs::write(root.join("app/want-a"), b"aaa").unwrap();
+    std::os::unix::fs::symlink("loop2", root.join("app/loop1")).unwrap();
+    std::os::unix::fs::symlink("loop1", root.join("app/loop2")).unwrap();
+    std::os::unix::fs::symlink(".", root.join("app/self")).unwrap();
+    // A wanted path that is a symlink to a host file outside the root.
+    let outside = dir.path().join("want-outside");
+    std::fs::write(&outside, b"secret-host-file").unwrap();
+    std::os::unix::fs::symlink(&outside, root.join("app/want-escape")).unwrap();
+    let a = probe();
+    let opts = DirOptions { analyzers: &a, respect_gitignore: false, skip: vec![], progress: None };
+    let s = scan_dir(&root, ArtifactKind::Rootfs, &opts).unwrap();
+    let paths: Vec<_> = s.merged.files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(paths, vec!["app/want-a"]);
+    // The escaping link is recorded as a link, resolved inside the root.
+    assert_eq!(
+        s.merged.symlinks.get("app/want-escape").map(String::as_str),
+        Some(outside.strip_prefix("/").unwrap().to_str().unwrap())
+    );
+}
+
+#[test]
+fn rootfs_scan_equals_dpkg_query() {
+    let rootfs = kit::bookworm_rootfs();
+    let a = drydock_catalog::os::analyzers();
+    let opts = DirOptions { analyzers: &a, respect_gitignore: false, skip: vec![], progress: None };
+    let s = scan_dir(&rootfs, ArtifactKind::Rootfs, &opts).unwrap();
+    let mut got: Vec<String> = s
+        .merged
+        .packages()
+        .map(|p| format!("{} {} {}", p.name, p.version, p.arch.as_deref().unwrap_or("")))
+        .collect();
+    got.sort();
+    assert_eq!(got, kit::dpkg_query_in(&rootfs));
+}
