@@ -21,7 +21,11 @@ fn files(dir: &Path, out: &mut Vec<String>) {
         if p.is_dir() {
             files(&p, out);
         } else {
-            let rel = p.strip_prefix(data()).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = p
+                .strip_prefix(data())
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             out.push(rel);
         }
     }
@@ -134,7 +138,12 @@ fn python_requirements_from_pip_freeze_and_uv_export() {
     let hashed = scan("python/requirements-hashed.txt");
     assert_eq!(
         summary(&hashed.packages),
-        strs(&["attrs 25.3.0", "jaraco-classes 3.4.0", "more-itertools 11.2.1", "six 1.16.0"])
+        strs(&[
+            "attrs 25.3.0",
+            "jaraco-classes 3.4.0",
+            "more-itertools 11.2.1",
+            "six 1.16.0"
+        ])
     );
     assert_eq!(hashed.packages[1].location.line, Some(7));
     // The including file reports its own pin; the included file is read on its own.
@@ -148,7 +157,12 @@ fn python_poetry_lock() {
     let out = scan("python/poetry.lock");
     assert_eq!(
         summary(&out.packages),
-        strs(&["attrs 25.3.0", "jaraco-classes 3.4.0", "more-itertools 11.2.1", "six 1.16.0 dev"])
+        strs(&[
+            "attrs 25.3.0",
+            "jaraco-classes 3.4.0",
+            "more-itertools 11.2.1",
+            "six 1.16.0 dev"
+        ])
     );
 }
 
@@ -157,7 +171,12 @@ fn python_pipfile_lock() {
     let out = scan("python/Pipfile.lock");
     assert_eq!(
         summary(&out.packages),
-        strs(&["attrs 25.3.0", "jaraco.classes 3.4.0", "more-itertools 11.2.1", "six 1.16.0 dev"])
+        strs(&[
+            "attrs 25.3.0",
+            "jaraco.classes 3.4.0",
+            "more-itertools 11.2.1",
+            "six 1.16.0 dev"
+        ])
     );
     assert_eq!(out.packages[1].purl, "pkg:pypi/jaraco-classes@3.4.0");
 }
@@ -181,7 +200,12 @@ fn python_pdm_lock() {
     let out = scan("python/pdm.lock");
     assert_eq!(
         summary(&out.packages),
-        strs(&["attrs 25.3.0", "jaraco-classes 3.4.0", "more-itertools 11.2.1", "six 1.16.0 dev"])
+        strs(&[
+            "attrs 25.3.0",
+            "jaraco-classes 3.4.0",
+            "more-itertools 11.2.1",
+            "six 1.16.0 dev"
+        ])
     );
 }
 
@@ -235,7 +259,15 @@ fn npm_installed_node_modules_keeps_nested_versions() {
     let got: Vec<_> = out
         .packages
         .iter()
-        .map(|p| format!("{} {} {} {}", p.name, p.version, p.licenses.join("|"), p.location.path))
+        .map(|p| {
+            format!(
+                "{} {} {} {}",
+                p.name,
+                p.version,
+                p.licenses.join("|"),
+                p.location.path
+            )
+        })
         .collect();
     assert_eq!(
         got,
@@ -256,7 +288,13 @@ fn yarn_classic_lock() {
     assert!(out.warnings.is_empty(), "{:?}", out.warnings);
     assert_eq!(
         summary(&out.packages),
-        strs(&["@types/node 20.11.0", "debug 4.3.4", "ms 2.1.2", "ms 2.1.3", "undici-types 5.26.5"])
+        strs(&[
+            "@types/node 20.11.0",
+            "debug 4.3.4",
+            "ms 2.1.2",
+            "ms 2.1.3",
+            "undici-types 5.26.5"
+        ])
     );
     assert_eq!(out.packages[3].location.line, Some(25));
 }
@@ -291,4 +329,445 @@ fn pnpm_lock_v6_and_v9() {
         assert!(out.warnings.is_empty(), "{dir}: {:?}", out.warnings);
         assert_eq!(summary(&out.packages), expected, "{dir}");
     }
+}
+
+// -------------------------------------------------------------------- Rust
+
+#[test]
+fn cargo_lock_v1_to_v4() {
+    let expected = strs(&[
+        "aho-corasick 1.1.3 direct",
+        "bitflags 1.3.2 direct",
+        "bitflags 2.6.0 direct",
+        "itoa 1.0.11 direct",
+        "memchr 2.8.3 indirect",
+    ]);
+    for v in ["v1", "v2", "v3", "v4"] {
+        let out = scan(&format!("cargo/{v}"));
+        assert!(out.warnings.is_empty(), "{v}: {:?}", out.warnings);
+        assert_eq!(summary(&out.packages), expected, "{v}");
+        assert_eq!(out.packages[0].purl, "pkg:cargo/aho-corasick@1.1.3");
+        assert_eq!(out.packages[0].ecosystem, Ecosystem::CratesIo);
+    }
+}
+
+/// A relocatable ELF object holding one section, made with `object::write`.
+fn elf_with_section(name: &str, data: &[u8]) -> Vec<u8> {
+    use object::write::Object;
+    use object::{Architecture, BinaryFormat, Endianness, SectionKind};
+    let mut obj = Object::new(BinaryFormat::Elf, Architecture::X86_64, Endianness::Little);
+    let id = obj.add_section(
+        Vec::new(),
+        name.as_bytes().to_vec(),
+        SectionKind::ReadOnlyData,
+    );
+    obj.append_section_data(id, data, 1);
+    obj.write().unwrap()
+}
+
+fn zlib(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(data).unwrap();
+    z.finish().unwrap()
+}
+
+/// Runs the analyzers that want `path` on `bytes`.
+fn analyze_bytes(path: &str, bytes: &[u8]) -> FileOutput {
+    let mut all = FileOutput::default();
+    for a in analyzers().iter().filter(|a| a.wants(path)) {
+        let out = a
+            .analyze(path, bytes)
+            .unwrap_or_else(|e| panic!("{} on {path}: {e}", a.name()));
+        all.packages.extend(out.packages);
+        all.warnings.extend(out.warnings);
+    }
+    all
+}
+
+#[test]
+fn cargo_auditable_binary() {
+    // The JSON cargo-auditable 0.7.7 embedded in the binary built from the
+    // cargo/v4 workspace (see make-fixtures.sh), put back in an ELF section.
+    let json = std::fs::read(data().join("cargo/auditable/app.dep-v0.json")).unwrap();
+    let elf = elf_with_section(".dep-v0", &zlib(&json));
+    let out = analyze_bytes("usr/local/bin/app", &elf);
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    assert_eq!(
+        summary(&out.packages),
+        strs(&[
+            "aho-corasick 1.1.3 direct",
+            "app 0.1.0",
+            "bitflags 1.3.2 direct",
+            "bitflags 2.6.0 direct",
+            "itoa 1.0.11 direct",
+            "memchr 2.8.3 indirect",
+        ])
+    );
+    assert_eq!(out.packages[1].kind, drydock_core::PackageKind::Application);
+    assert_eq!(out.packages[1].location.path, "usr/local/bin/app");
+    // A truncated section is an error naming the file, not a panic.
+    let bad = elf_with_section(".dep-v0", &zlib(&json)[..20]);
+    let a = analyzers()
+        .into_iter()
+        .find(|a| a.name() == "cargo-auditable")
+        .unwrap();
+    let e = a.analyze("usr/local/bin/app", &bad).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("usr/local/bin/app: .dep-v0 section"),
+        "{e}"
+    );
+}
+
+// ---------------------------------------------------------------------- Go
+
+#[test]
+fn go_mod_files() {
+    // The Go toolchain's own go.mod (Debian's golang-1.19-src).
+    let std = scan("go/std");
+    assert_eq!(
+        summary(&std.packages),
+        strs(&[
+            "golang.org/x/crypto v0.0.0-20220516162934-403b01795ae8 direct",
+            "golang.org/x/net v0.0.0-20230214200805-d99f623d45a4 direct",
+            "golang.org/x/sys v0.0.0-20220614162138-6c1b26c55098 indirect",
+            "golang.org/x/text v0.3.8-0.20220509174342-b4bca84b0361 indirect",
+        ])
+    );
+    // x/text's go.mod: `// indirect tagx:ignore` is not an indirect marker for Go.
+    let text = scan("go/x-text");
+    assert_eq!(
+        summary(&text.packages),
+        strs(&[
+            "golang.org/x/tools v0.1.12 direct",
+            "golang.org/x/mod v0.6.0-dev.0.20220419223038-86c51ed26bb4 direct",
+            "golang.org/x/sys v0.0.0-20220722155257-8c9f86f7a55f direct",
+        ])
+    );
+    let rep = scan("go/replace");
+    assert!(rep.warnings.is_empty(), "{:?}", rep.warnings);
+    assert_eq!(
+        summary(&rep.packages),
+        strs(&[
+            "github.com/gorilla/mux v1.8.0 direct",
+            "github.com/example/logrus v1.9.1-fix indirect",
+            "golang.org/x/net v0.19.0 direct",
+            "golang.org/x/sys v0.13.0 indirect",
+            "gopkg.in/yaml.v3 v3.0.1 direct",
+        ])
+    );
+    assert_eq!(rep.packages[4].purl, "pkg:golang/gopkg.in/yaml.v3@v3.0.1");
+}
+
+/// Builds tests/data/lang/go/demo with Debian's Go, vendoring golang.org/x/text
+/// from golang-golang-x-text-dev, and returns the binary.
+fn build_go_demo(ldflags: &str) -> Vec<u8> {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = data().join("go/demo");
+    for f in ["go.mod", "main.go", "vendor/modules.txt"] {
+        let to = tmp.path().join(f);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(src.join(f), to).unwrap();
+    }
+    let text = Path::new("/usr/share/gocode/src/golang.org/x/text");
+    assert!(
+        text.is_dir(),
+        "{} missing: apt-get install golang-golang-x-text-dev",
+        text.display()
+    );
+    std::fs::create_dir_all(tmp.path().join("vendor/golang.org/x")).unwrap();
+    std::os::unix::fs::symlink(text, tmp.path().join("vendor/golang.org/x/text")).unwrap();
+    let out = std::process::Command::new("go")
+        .args(["build", "-o", "demo", &format!("-ldflags={ldflags}"), "."])
+        .current_dir(tmp.path())
+        .env("GOFLAGS", "-mod=vendor")
+        .env("GOPROXY", "off")
+        .env("CGO_ENABLED", "0")
+        .env("GOCACHE", tmp.path().join("cache"))
+        .env("HOME", tmp.path())
+        .output()
+        .expect("`go` not found: apt-get install golang-go");
+    assert!(
+        out.status.success(),
+        "go build: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::read(tmp.path().join("demo")).unwrap()
+}
+
+fn go_version() -> String {
+    let out = std::process::Command::new("go")
+        .arg("version")
+        .output()
+        .expect("`go` not found");
+    // "go version go1.19.8 linux/amd64"
+    let s = String::from_utf8(out.stdout).unwrap();
+    s.split_whitespace()
+        .nth(2)
+        .unwrap()
+        .trim_start_matches("go")
+        .to_string()
+}
+
+#[test]
+fn go_binary_built_by_debian_go() {
+    let go = go_version();
+    for ldflags in ["", "-s -w"] {
+        let bin = build_go_demo(ldflags);
+        let out = analyze_bytes("usr/local/bin/demo", &bin);
+        assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+        let got: Vec<_> = out
+            .packages
+            .iter()
+            .map(|p| format!("{} {} {:?}", p.name, p.version, p.kind))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                format!("stdlib {go} Library"),
+                "example.com/drydock-demo (devel) Application".to_string(),
+                "golang.org/x/text v0.7.0 Library".to_string(),
+            ],
+            "ldflags {ldflags:?}"
+        );
+        assert_eq!(out.packages[2].purl, "pkg:golang/golang.org/x/text@v0.7.0");
+        assert!(out.packages.iter().all(|p| p.ecosystem == Ecosystem::Go));
+    }
+}
+
+// -------------------------------------------------------------------- Java
+
+/// A jar of Debian's liblog4j2-java / libjackson2-databind-java.
+fn debian_jar(name: &str) -> Vec<u8> {
+    let p = Path::new("/usr/share/java").join(name);
+    std::fs::read(&p).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}: apt-get install liblog4j2-java libjackson2-databind-java",
+            p.display()
+        )
+    })
+}
+
+/// A zip archive of (name, bytes) entries, deflated.
+fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(false);
+    for (name, data) in entries {
+        w.start_file(*name, opts).unwrap();
+        w.write_all(data).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+fn names(out: &FileOutput) -> Vec<String> {
+    out.packages
+        .iter()
+        .map(|p| format!("{} {} @ {}", p.name, p.version, p.location.path))
+        .collect()
+}
+
+#[test]
+fn java_debian_jars_by_pom_properties() {
+    for (file, expected) in [
+        (
+            "log4j-core.jar",
+            "org.apache.logging.log4j:log4j-core 2.19.0",
+        ),
+        ("log4j-api.jar", "org.apache.logging.log4j:log4j-api 2.19.0"),
+        (
+            "jackson-databind.jar",
+            "com.fasterxml.jackson.core:jackson-databind 2.14.0",
+        ),
+    ] {
+        let path = format!("usr/share/java/{file}");
+        let out = analyze_bytes(&path, &debian_jar(file));
+        assert!(out.warnings.is_empty(), "{file}: {:?}", out.warnings);
+        assert_eq!(names(&out), vec![format!("{expected} @ {path}")]);
+    }
+    let core = analyze_bytes("log4j-core.jar", &debian_jar("log4j-core.jar"));
+    assert_eq!(
+        core.packages[0].purl,
+        "pkg:maven/org.apache.logging.log4j/log4j-core@2.19.0"
+    );
+    assert_eq!(core.packages[0].ecosystem, Ecosystem::Maven);
+}
+
+#[test]
+fn java_war_with_nested_jars_manifest_file_name_and_malformed_archives() {
+    let api = debian_jar("log4j-api.jar");
+    let manifest = {
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(&api[..])).unwrap();
+        let mut m = Vec::new();
+        std::io::Read::read_to_end(&mut z.by_name("META-INF/MANIFEST.MF").unwrap(), &mut m)
+            .unwrap();
+        m
+    };
+    let manifest_only = zip_of(&[("META-INF/MANIFEST.MF", &manifest)]);
+    let named_only = zip_of(&[("com/example/Foo.class", b"\xca\xfe\xba\xbe")]);
+    // 2 MiB of zeros as a pom.properties deflates to a few KiB.
+    let zeros = vec![0u8; 2 << 20];
+    let bomb = zip_of(&[("META-INF/maven/x/y/pom.properties", &zeros)]);
+    let l4 = zip_of(&[(
+        "META-INF/maven/z/deepest/pom.properties",
+        b"groupId=z\nartifactId=deepest\nversion=4\n",
+    )]);
+    let l3 = zip_of(&[
+        ("l4.jar", &l4),
+        (
+            "META-INF/maven/z/l3/pom.properties",
+            b"groupId=z\nartifactId=l3\nversion=3\n",
+        ),
+    ]);
+    let l2 = zip_of(&[("l3.jar", &l3)]);
+    let deep = zip_of(&[("l2.jar", &l2)]);
+    let war = zip_of(&[
+        ("WEB-INF/web.xml", b"<web-app/>"),
+        (
+            "WEB-INF/lib/log4j-core-2.19.0.jar",
+            &debian_jar("log4j-core.jar"),
+        ),
+        ("WEB-INF/lib/log4j-api.jar", &manifest_only),
+        ("WEB-INF/lib/foo-1.4.2.jar", &named_only),
+        ("WEB-INF/lib/broken.jar", b"this is not a zip"),
+        ("WEB-INF/lib/bomb.jar", &bomb),
+        ("WEB-INF/lib/deep.jar", &deep),
+    ]);
+    let out = analyze_bytes("srv/app.war", &war);
+    assert_eq!(
+        names(&out),
+        strs(&[
+            "org.apache.logging.log4j:log4j-core 2.19.0 @ srv/app.war!/WEB-INF/lib/log4j-core-2.19.0.jar",
+            // MANIFEST.MF: the group is Implementation-Vendor-Id, a guess.
+            "org.apache:log4j-api 2.19.0 @ srv/app.war!/WEB-INF/lib/log4j-api.jar",
+            "foo 1.4.2 @ srv/app.war!/WEB-INF/lib/foo-1.4.2.jar",
+            "z:l3 3 @ srv/app.war!/WEB-INF/lib/deep.jar!/l2.jar!/l3.jar",
+        ])
+    );
+    assert_eq!(out.warnings.len(), 4, "{:#?}", out.warnings);
+    assert!(
+        out.warnings[0]
+            .starts_with("srv/app.war!/WEB-INF/lib/broken.jar: not a readable zip archive")
+    );
+    assert_eq!(
+        out.warnings[1],
+        "srv/app.war!/WEB-INF/lib/bomb.jar!/META-INF/maven/x/y/pom.properties: expands beyond 1048576 bytes (a zip bomb?); not read"
+    );
+    assert_eq!(
+        out.warnings[2],
+        "srv/app.war!/WEB-INF/lib/bomb.jar: no Maven coordinates, manifest version or versioned file name"
+    );
+    assert_eq!(
+        out.warnings[3],
+        "srv/app.war!/WEB-INF/lib/deep.jar!/l2.jar!/l3.jar!/l4.jar: nested deeper than 3 archives; not read"
+    );
+    // A top-level jar that is not a zip is a warning too, not an error.
+    let bad = analyze_bytes("app/fake.jar", b"\x00\x01garbage");
+    assert!(bad.packages.is_empty());
+    assert!(
+        bad.warnings[0].starts_with("app/fake.jar: not a readable zip archive"),
+        "{:?}",
+        bad.warnings
+    );
+}
+
+#[test]
+fn java_pom_xml_with_properties() {
+    let out = scan("java/pom");
+    assert_eq!(
+        summary(&out.packages),
+        strs(&[
+            "org.apache.logging.log4j:log4j-core 2.14.1 direct",
+            "com.fasterxml.jackson.core:jackson-databind 2.15.3 direct",
+            "com.example:demo-common 1.0.0-SNAPSHOT direct",
+            "junit:junit 4.13.2 direct dev",
+        ])
+    );
+    assert_eq!(
+        out.warnings,
+        strs(&[
+            "java/pom/pom.xml: version not in this file for org.springframework.boot:spring-boot-starter-web"
+        ])
+    );
+}
+
+// ------------------------------------------------------- Ruby, PHP, .NET
+
+#[test]
+fn ruby_gemfile_lock_and_gemspecs() {
+    let lock = scan("ruby/app");
+    assert!(lock.warnings.is_empty(), "{:?}", lock.warnings);
+    assert_eq!(
+        summary(&lock.packages),
+        strs(&[
+            "forked_gem 0.9.1 direct",
+            "mini_portile2 2.8.1 indirect",
+            "nokogiri 1.14.2 direct",
+            "rack 2.2.6.4 direct",
+            "rack-test 2.0.2 direct",
+            "racc 1.6.2 indirect",
+        ])
+    );
+    assert_eq!(lock.packages[2].purl, "pkg:gem/nokogiri@1.14.2");
+    let specs = scan("ruby/bundle");
+    let got: Vec<_> = specs
+        .packages
+        .iter()
+        .map(|p| format!("{} {} {}", p.name, p.version, p.licenses.join("|")))
+        .collect();
+    assert_eq!(got, strs(&["nokogiri 1.14.2 MIT", "rack 2.2.6.4 MIT"]));
+}
+
+#[test]
+fn php_composer_lock_and_installed_json() {
+    let lock = scan("php/app");
+    assert_eq!(
+        summary(&lock.packages),
+        strs(&[
+            "guzzlehttp/guzzle 7.5.0",
+            "symfony/polyfill-ctype v1.27.0",
+            "phpunit/phpunit 9.6.3 dev"
+        ])
+    );
+    assert_eq!(
+        lock.packages[0].purl,
+        "pkg:composer/guzzlehttp/guzzle@7.5.0"
+    );
+    assert_eq!(lock.packages[2].licenses, vec!["BSD-3-Clause"]);
+    assert_eq!(
+        summary(&scan("php/vendor1").packages),
+        strs(&["monolog/monolog 1.27.1", "psr/log 1.1.4"])
+    );
+    let v2 = scan("php/vendor2");
+    assert_eq!(
+        summary(&v2.packages),
+        strs(&["guzzlehttp/guzzle 7.5.0", "phpunit/phpunit 9.6.3 dev"])
+    );
+    assert_eq!(v2.packages[1].licenses, vec!["BSD-3-Clause"]);
+}
+
+#[test]
+fn dotnet_deps_json_and_packages_lock() {
+    let deps = scan("dotnet/app");
+    assert_eq!(
+        summary(&deps.packages),
+        strs(&[
+            "Newtonsoft.Json 13.0.1 direct",
+            "Serilog 3.1.1 direct",
+            "System.Diagnostics.DiagnosticSource 7.0.2 indirect",
+        ])
+    );
+    assert_eq!(deps.packages[0].purl, "pkg:nuget/Newtonsoft.Json@13.0.1");
+    let lock = scan("dotnet/lock");
+    assert_eq!(
+        summary(&lock.packages),
+        strs(&[
+            "Newtonsoft.Json 13.0.1 direct",
+            "System.Runtime 4.3.0 indirect",
+            "System.Text.Json 8.0.0 indirect"
+        ])
+    );
 }

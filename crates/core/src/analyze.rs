@@ -54,6 +54,14 @@ pub trait Analyzer: Send + Sync {
     /// no leading `/`, already normalised: no `.` or `..` segments).
     fn wants(&self, path: &str) -> bool;
 
+    /// [`wants`](Analyzer::wants) for a regular file, with what the walker knows
+    /// before reading it: its size and whether an executable bit is set.
+    /// Analyzers of compiled binaries override it to pass over every file that
+    /// is not executable without reading it.
+    fn wants_file(&self, path: &str, _size: u64, _executable: bool) -> bool {
+        self.wants(path)
+    }
+
     /// Largest file this analyzer accepts.
     fn max_size(&self) -> u64 {
         DEFAULT_MAX_FILE_SIZE

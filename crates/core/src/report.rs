@@ -3,7 +3,7 @@
 use crate::{LayerRef, Location, OsInfo, Package, Severity};
 use serde::{Deserialize, Serialize};
 
-/// Bumped on any incompatible change of the JSON output (docs/json-schema.md).
+/// Bumped on any incompatible change of the JSON output (docs/json-format.md).
 pub const REPORT_SCHEMA_VERSION: u32 = 1;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]

@@ -97,12 +97,23 @@ pub fn scan_dir(root: &Path, kind: ArtifactKind, opts: &DirOptions<'_>) -> Resul
             if !(ft.is_file() || ft.is_symlink()) {
                 return ignore::WalkState::Continue;
             }
-            let wanted: Vec<&dyn Analyzer> = opts
-                .analyzers
-                .iter()
-                .filter(|a| a.wants(&rel))
-                .map(|a| a.as_ref())
-                .collect();
+            let wanted: Vec<&dyn Analyzer> = if ft.is_file() {
+                // Size and mode come from the directory walk's metadata (lstat).
+                let (size, executable) = entry
+                    .metadata()
+                    .map(|m| {
+                        use std::os::unix::fs::PermissionsExt;
+                        (m.len(), m.permissions().mode() & 0o111 != 0)
+                    })
+                    .unwrap_or((0, false));
+                opts.analyzers
+                    .iter()
+                    .filter(|a| a.wants_file(&rel, size, executable))
+                    .map(|a| a.as_ref())
+                    .collect()
+            } else {
+                opts.analyzers.iter().filter(|a| a.wants(&rel)).map(|a| a.as_ref()).collect()
+            };
             if wanted.is_empty() {
                 return ignore::WalkState::Continue;
             }

@@ -39,6 +39,9 @@ pub struct LayerAnalysis {
     pub complete: bool,
 }
 
+/// Largest file kept in memory for hard links that may follow it.
+const MAX_RETAINED_FILE: u64 = 1024 * 1024;
+
 /// Limits that keep hostile layers from taking all memory or time.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
@@ -52,7 +55,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_layer_bytes: 256 * 1024 * 1024 * 1024,
-            max_retained_bytes: 64 * 1024 * 1024,
+            max_retained_bytes: 8 * 1024 * 1024,
         }
     }
 }
@@ -203,9 +206,21 @@ fn walk_tar<R: Read>(
         }
 
         let kind = entry.header().entry_type();
+        let is_file = matches!(
+            kind,
+            tar::EntryType::Regular | tar::EntryType::Continuous | tar::EntryType::GNUSparse
+        );
+        let size = entry.size();
+        let executable = entry.header().mode().map(|m| m & 0o111 != 0).unwrap_or(false);
         let wanted: Vec<&dyn Analyzer> = analyzers
             .iter()
-            .filter(|a| a.wants(&path))
+            .filter(|a| {
+                if is_file {
+                    a.wants_file(&path, size, executable)
+                } else {
+                    a.wants(&path)
+                }
+            })
             .map(|a| a.as_ref())
             .collect();
         if wanted.is_empty() {
@@ -214,7 +229,6 @@ fn walk_tar<R: Read>(
         use tar::EntryType as T;
         match kind {
             T::Regular | T::Continuous | T::GNUSparse => {
-                let size = entry.size();
                 let max = wanted.iter().map(|a| a.max_size()).max().unwrap_or(0);
                 if size > max {
                     out.warnings.push(ScanWarning {
@@ -228,7 +242,11 @@ fn walk_tar<R: Read>(
                 (&mut entry).take(max).read_to_end(&mut buf)?;
                 let buf = std::sync::Arc::new(buf);
                 run_analyzers(&wanted, &path, &buf, name, size, out);
-                if retained_bytes + buf.len() as u64 <= limits.max_retained_bytes {
+                // Hard links to metadata files are common, to big binaries rare:
+                // keeping only small files bounds memory on images full of programs.
+                if buf.len() as u64 <= MAX_RETAINED_FILE
+                    && retained_bytes + buf.len() as u64 <= limits.max_retained_bytes
+                {
                     retained_bytes += buf.len() as u64;
                     retained.insert(path, buf);
                 }

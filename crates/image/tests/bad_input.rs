@@ -212,3 +212,21 @@ fn rootfs_scan_equals_dpkg_query() {
     got.sort();
     assert_eq!(got, kit::dpkg_query_in(&rootfs));
 }
+
+#[test]
+fn ten_gigabyte_sparse_files_are_never_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for name in ["want-huge", "unwanted-huge"] {
+        let f = std::fs::File::create(root.join(name)).unwrap();
+        f.set_len(10 * 1024 * 1024 * 1024).unwrap();
+    }
+    std::fs::write(root.join("want-small"), b"ok").unwrap();
+    let a = probe();
+    let opts = DirOptions { analyzers: &a, respect_gitignore: false, skip: vec![], progress: None };
+    let s = scan_dir(root, ArtifactKind::Filesystem, &opts).unwrap();
+    let paths: Vec<_> = s.merged.files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(paths, vec!["want-small"]);
+    assert!(s.warnings.iter().any(|w| w.input == "want-huge" && w.message.contains("larger than")), "{:?}", s.warnings);
+    assert!(!s.warnings.iter().any(|w| w.input == "unwanted-huge"));
+}

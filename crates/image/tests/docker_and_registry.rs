@@ -132,3 +132,19 @@ fn registry_basic_auth() {
 fn registry_bearer_token_auth() {
     check_authenticated_registry(kit::RegistryAuth::Token("tok-user", "tok-pass"), "tok-user", "tok-pass", "token");
 }
+
+#[test]
+fn docker_imported_rootfs() {
+    // `docker import` of the debootstrap root filesystem: one layer, no history.
+    let rootfs = kit::bookworm_rootfs();
+    let dir = tempfile::tempdir().unwrap();
+    let tar_path = dir.path().join("rootfs.tar");
+    std::fs::write(&tar_path, kit::LayerBuilder::new().dir_tree(&rootfs, &[]).finish("import").tar).unwrap();
+    let tag = format!("drydock-test/imported:{}", std::process::id());
+    let _guard = DockerImages(vec![tag.clone()]);
+    kit::run(Command::new("docker").arg("import").arg(&tar_path).arg(&tag));
+    let a = analyzers();
+    let s = scan_reference(&tag, &[ImageSrc::Docker], &RegistryOptions::default(), &opts(&a)).expect("scan imported image");
+    assert_eq!(listing(&s), kit::dpkg_query_in(&rootfs));
+    assert_eq!(s.artifact.layers.len(), 1);
+}

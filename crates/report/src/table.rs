@@ -149,7 +149,11 @@ fn target_title(report: &Report, target: &Target, pkgs: Option<&Vec<&Package>>) 
                 .collect();
             ecosystems.sort();
             ecosystems.dedup();
-            let path = if path.is_empty() { "(unknown file)" } else { path };
+            let path = if path.is_empty() {
+                "(unknown file)"
+            } else {
+                path
+            };
             if ecosystems.is_empty() {
                 path.to_string()
             } else {
@@ -223,7 +227,11 @@ fn severity_color(s: Severity) -> Color {
 
 fn severity_cell(s: Severity, color: bool) -> Cell {
     let cell = Cell::new(s.as_str());
-    if color { cell.fg(severity_color(s)) } else { cell }
+    if color {
+        cell.fg(severity_color(s))
+    } else {
+        cell
+    }
 }
 
 /// `Total: 3 (UNKNOWN: 0, LOW: 0, MEDIUM: 1, HIGH: 1, CRITICAL: 1)`, plus suppressed ones.
@@ -419,7 +427,9 @@ mod tests {
     #[test]
     fn installed_packages_are_grouped_by_directory() {
         assert_eq!(
-            target_path("usr/local/lib/python3.11/dist-packages/requests-2.31.0.dist-info/METADATA"),
+            target_path(
+                "usr/local/lib/python3.11/dist-packages/requests-2.31.0.dist-info/METADATA"
+            ),
             "usr/local/lib/python3.11/dist-packages"
         );
         assert_eq!(
@@ -430,8 +440,14 @@ mod tests {
             target_path("usr/local/bundle/specifications/rack-3.0.8.gemspec"),
             "usr/local/bundle"
         );
-        assert_eq!(target_path("app/package-lock.json"), "app/package-lock.json");
-        assert_eq!(target_path("usr/local/bin/specifications"), "usr/local/bin/specifications");
+        assert_eq!(
+            target_path("app/package-lock.json"),
+            "app/package-lock.json"
+        );
+        assert_eq!(
+            target_path("usr/local/bin/specifications"),
+            "usr/local/bin/specifications"
+        );
     }
 
     #[test]
@@ -444,7 +460,10 @@ mod tests {
             clean_created_by("RUN /bin/sh -c apt-get update # buildkit"),
             "RUN apt-get update"
         );
-        assert_eq!(clean_created_by("COPY /out/ /usr/local/bin/ # buildkit"), "COPY /out/ /usr/local/bin/");
+        assert_eq!(
+            clean_created_by("COPY /out/ /usr/local/bin/ # buildkit"),
+            "COPY /out/ /usr/local/bin/"
+        );
     }
 
     #[test]

@@ -18,8 +18,8 @@ use crate::license::{LicenseForm, classify};
 use crate::props::{self, Props};
 use crate::{ReadResult, Result, SbomError};
 use drydock_core::{
-    Artifact, ArtifactKind, Ecosystem, Finding, FindingKind, FixStatus, Inventory, OsInfo,
-    Package, PackageKind, Report,
+    Artifact, ArtifactKind, Ecosystem, Finding, FindingKind, FixStatus, Inventory, OsInfo, Package,
+    PackageKind, Report,
 };
 use serde::{Deserialize, Serialize};
 use std::io::Write;
@@ -351,7 +351,9 @@ fn licenses(licenses: &[String]) -> Vec<LicenseChoice> {
         .filter(|l| !l.trim().is_empty())
         .map(|l| classify(l))
         .collect();
-    let has_expression = forms.iter().any(|f| matches!(f, LicenseForm::Expression(_)));
+    let has_expression = forms
+        .iter()
+        .any(|f| matches!(f, LicenseForm::Expression(_)));
     let has_name = forms.iter().any(|f| matches!(f, LicenseForm::Name(_)));
     if has_expression && !has_name {
         // A package is under all the licences it declares.
@@ -391,7 +393,10 @@ fn advisory_source(id: &str) -> Source {
     } else if id.starts_with("GO-") {
         ("Go", format!("https://pkg.go.dev/vuln/{id}"))
     } else if id.starts_with("RUSTSEC-") {
-        ("RustSec", format!("https://rustsec.org/advisories/{id}.html"))
+        (
+            "RustSec",
+            format!("https://rustsec.org/advisories/{id}.html"),
+        )
     } else if id.starts_with("DSA-") || id.starts_with("DLA-") || id.starts_with("DEBIAN-") {
         (
             "Debian",
@@ -634,8 +639,14 @@ mod tests {
 
     #[test]
     fn cvss_methods_by_prefix() {
-        assert_eq!(cvss_method("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H"), "CVSSv31");
-        assert_eq!(cvss_method("CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"), "CVSSv3");
+        assert_eq!(
+            cvss_method("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H"),
+            "CVSSv31"
+        );
+        assert_eq!(
+            cvss_method("CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"),
+            "CVSSv3"
+        );
         assert_eq!(
             cvss_method("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"),
             "CVSSv4"
@@ -649,6 +660,10 @@ mod tests {
         let err = read(br#"{"spdxVersion": "SPDX-2.3"}"#).unwrap_err();
         assert!(err.to_string().contains("bomFormat is \"\""), "{err}");
         let err = read(b"{").unwrap_err();
-        assert!(err.to_string().starts_with("not a valid CycloneDX JSON document"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("not a valid CycloneDX JSON document"),
+            "{err}"
+        );
     }
 }

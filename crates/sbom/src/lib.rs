@@ -51,6 +51,28 @@ pub type Result<T, E = SbomError> = std::result::Result<T, E>;
 /// What a reader returns: the described artifact and what is in it.
 pub type ReadResult = Result<(Artifact, Inventory)>;
 
+/// Reads a CycloneDX or SPDX JSON document, whichever `bytes` is (told by
+/// its `bomFormat` or `spdxVersion` field).
+pub fn read(bytes: &[u8]) -> ReadResult {
+    // Only the top-level keys are kept; the values are skipped unparsed.
+    let keys: std::collections::BTreeMap<String, serde::de::IgnoredAny> =
+        serde_json::from_slice(bytes).map_err(|source| SbomError::Parse {
+            format: "SBOM",
+            source,
+        })?;
+    match (
+        keys.contains_key("bomFormat"),
+        keys.contains_key("spdxVersion"),
+    ) {
+        (true, _) => cyclonedx::read(bytes),
+        (false, true) => spdx::read(bytes),
+        (false, false) => Err(SbomError::Format {
+            format: "CycloneDX or SPDX",
+            reason: "it has neither a bomFormat nor an spdxVersion field".into(),
+        }),
+    }
+}
+
 /// The `serialNumber` / namespace UUID of a document: a name-based UUID of the
 /// whole report, so writing the same report twice gives the same document while
 /// two scans (which differ at least in `created_at`) get different ones.
@@ -90,6 +112,29 @@ fn utc_timestamp(created_at: &str) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn read_tells_the_format() {
+        let err = read(br#"{"name": "x"}"#).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "not a CycloneDX or SPDX document: it has neither a bomFormat nor an spdxVersion field"
+        );
+        let err = read(b"[1, 2]").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("not a valid SBOM JSON document"),
+            "{err}"
+        );
+        let (artifact, inventory) =
+            read(br#"{"bomFormat": "CycloneDX", "specVersion": "1.4", "metadata": {"component": {"type": "container", "name": "alpine"}}}"#)
+                .unwrap();
+        assert_eq!(artifact.name, "alpine");
+        assert_eq!(artifact.kind, drydock_core::ArtifactKind::ContainerImage);
+        assert!(inventory.packages.is_empty());
+        let (artifact, _) = read(br#"{"spdxVersion": "SPDX-2.3", "name": "doc"}"#).unwrap();
+        assert_eq!(artifact.name, "doc");
+    }
 
     #[test]
     fn timestamps_are_normalised_to_utc_seconds() {

@@ -217,7 +217,10 @@ mod tests {
     fn declared_joins_with_and_and_makes_refs() {
         let mut l = SpdxLicenses::default();
         assert_eq!(l.declared(&[]), "NOASSERTION");
-        assert_eq!(l.declared(&["MIT OR Apache-2.0".into()]), "MIT OR Apache-2.0");
+        assert_eq!(
+            l.declared(&["MIT OR Apache-2.0".into()]),
+            "MIT OR Apache-2.0"
+        );
         assert_eq!(
             l.declared(&["GPL-2+".into(), "MIT OR Apache-2.0".into(), "Zlib".into()]),
             "LicenseRef-GPL-2- AND (MIT OR Apache-2.0) AND Zlib"

@@ -3,9 +3,7 @@
 //! read back from either. Also reads the few Trivy and Syft properties that
 //! say the same things, so their documents keep layers and source packages.
 
-use drydock_core::{
-    Artifact, ArtifactKind, Ecosystem, LayerInfo, LayerRef, OsInfo, Package,
-};
+use drydock_core::{Artifact, ArtifactKind, Ecosystem, LayerInfo, LayerRef, OsInfo, Package};
 
 pub(crate) const ARTIFACT_KIND: &str = "drydock:artifact:kind";
 pub(crate) const IMAGE_ID: &str = "drydock:image:id";
@@ -220,7 +218,11 @@ pub(crate) fn package_ecosystem(props: &[(String, String)]) -> Option<Ecosystem>
 pub(crate) fn apply_package(p: &mut Package, props: &[(String, String)], layers: &[LayerInfo]) {
     let first = |keys: &[&str]| keys.iter().find_map(|k| get(props, k)).map(str::to_string);
 
-    if let Some(path) = first(&[PKG_PATH, "aquasecurity:trivy:FilePath", "syft:location:0:path"]) {
+    if let Some(path) = first(&[
+        PKG_PATH,
+        "aquasecurity:trivy:FilePath",
+        "syft:location:0:path",
+    ]) {
         // drydock paths are relative to the root; Syft's start with `/`.
         p.location.path = path.trim_start_matches('/').to_string();
     }

@@ -123,7 +123,9 @@ mod tests {
 
     #[test]
     fn reads_ecosystem_name_and_qualifiers() {
-        let p = parse("pkg:deb/ubuntu/libc6@2.35-0ubuntu3.8?arch=amd64&upstream=glibc&distro=ubuntu-22.04");
+        let p = parse(
+            "pkg:deb/ubuntu/libc6@2.35-0ubuntu3.8?arch=amd64&upstream=glibc&distro=ubuntu-22.04",
+        );
         assert_eq!(
             p,
             PurlInfo {
@@ -136,19 +138,26 @@ mod tests {
             }
         );
         let p = parse("pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1");
-        assert_eq!(p.name.as_deref(), Some("org.apache.logging.log4j:log4j-core"));
+        assert_eq!(
+            p.name.as_deref(),
+            Some("org.apache.logging.log4j:log4j-core")
+        );
         assert_eq!(p.ecosystem, Some(Ecosystem::Maven));
         let p = parse("pkg:npm/%40babel/core@7.24.0");
         assert_eq!(p.name.as_deref(), Some("@babel/core"));
         let p = parse("pkg:golang/github.com/gin-gonic/gin@v1.9.1");
         assert_eq!(p.name.as_deref(), Some("github.com/gin-gonic/gin"));
         assert_eq!(p.version.as_deref(), Some("v1.9.1"));
-        let p = parse("pkg:rpm/redhat/openssl-libs@1:3.0.7-27.el9?arch=x86_64&upstream=openssl-3.0.7-27.el9.src.rpm");
+        let p = parse(
+            "pkg:rpm/redhat/openssl-libs@1:3.0.7-27.el9?arch=x86_64&upstream=openssl-3.0.7-27.el9.src.rpm",
+        );
         assert_eq!(p.ecosystem, Some(Ecosystem::Rpm));
         assert_eq!(p.version.as_deref(), Some("1:3.0.7-27.el9"));
         assert_eq!(p.source_name.as_deref(), Some("openssl"));
         assert_eq!(p.source_version.as_deref(), Some("3.0.7-27.el9"));
-        let p = parse("pkg:apk/alpine/busybox-binsh@1.36.1-r29?arch=x86_64&upstream=busybox%401.36.1-r29");
+        let p = parse(
+            "pkg:apk/alpine/busybox-binsh@1.36.1-r29?arch=x86_64&upstream=busybox%401.36.1-r29",
+        );
         assert_eq!(p.source_name.as_deref(), Some("busybox"));
         assert_eq!(p.source_version.as_deref(), Some("1.36.1-r29"));
         assert_eq!(parse("pkg:github/actions/checkout@v4").ecosystem, None);
@@ -165,9 +174,14 @@ mod tests {
         };
         assert_eq!(
             artifact_purl(&a).as_deref(),
-            Some("pkg:oci/alpine@sha256:beefdbd8a1da6d2915566fde36db9db0b524eb737fc57cd1367effd16dc0d06d?arch=amd64&repository_url=docker.io%2Flibrary%2Falpine")
+            Some(
+                "pkg:oci/alpine@sha256:beefdbd8a1da6d2915566fde36db9db0b524eb737fc57cd1367effd16dc0d06d?arch=amd64&repository_url=docker.io%2Flibrary%2Falpine"
+            )
         );
-        let fs = Artifact { kind: ArtifactKind::Filesystem, ..a };
+        let fs = Artifact {
+            kind: ArtifactKind::Filesystem,
+            ..a
+        };
         assert_eq!(artifact_purl(&fs), None);
     }
 }

@@ -421,14 +421,14 @@ fn annotation_props(p: &SpdxPackage) -> Props {
         .iter()
         .filter_map(|a| a.comment.split_once(": "))
         .filter_map(|(k, v)| {
-            let key = if k.starts_with("drydock:") {
-                k.to_string()
+            if k.starts_with("drydock:") {
+                // Kept byte for byte: values such as `created_by` end in spaces.
+                Some((k.to_string(), v.to_string()))
             } else if matches!(k, "LayerDiffID" | "LayerDigest" | "SrcName" | "SrcVersion") {
-                format!("aquasecurity:trivy:{k}")
+                Some((format!("aquasecurity:trivy:{k}"), v.trim().to_string()))
             } else {
-                return None;
-            };
-            Some((key, v.trim().to_string()))
+                None
+            }
         })
         .collect()
 }
@@ -465,21 +465,14 @@ fn package(p: &SpdxPackage, refs: &BTreeMap<&str, &str>, artifact: &Artifact) ->
                 )
         })
         .map(|r| r.reference_locator.clone());
-    let info = purl
-        .as_deref()
-        .map(crate::purl::parse)
-        .unwrap_or_default();
+    let info = purl.as_deref().map(crate::purl::parse).unwrap_or_default();
     let ecosystem = props::package_ecosystem(&props).or(info.ecosystem)?;
     let name = if p.name.is_empty() {
         info.name.clone()?
     } else {
         p.name.clone()
     };
-    let version = p
-        .version_info
-        .clone()
-        .or(info.version)
-        .unwrap_or_default();
+    let version = p.version_info.clone().or(info.version).unwrap_or_default();
     let kind = if p.primary_package_purpose.as_deref() == Some("APPLICATION") {
         PackageKind::Application
     } else if ecosystem.is_os() {
@@ -537,7 +530,10 @@ mod tests {
             ids.unique("Package-npm-@babel/core-7.24.0"),
             "SPDXRef-Package-npm--babel-core-7.24.0-2"
         );
-        assert_eq!(ids.unique("Package-rpm-bash-1:5.1"), "SPDXRef-Package-rpm-bash-1-5.1");
+        assert_eq!(
+            ids.unique("Package-rpm-bash-1:5.1"),
+            "SPDXRef-Package-rpm-bash-1-5.1"
+        );
     }
 
     #[test]

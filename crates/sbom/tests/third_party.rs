@@ -5,11 +5,11 @@
 mod common;
 
 use drydock_core::{
-    Artifact, ArtifactKind, Ecosystem, LayerInfo, LayerRef, Location, OsInfo, Package,
-    PackageKind,
+    Artifact, ArtifactKind, Ecosystem, LayerInfo, LayerRef, Location, OsInfo, Package, PackageKind,
 };
 
-const ALPINE_LAYER: &str = "sha256:75654b8eeebd3beae97271a102f57cdeb794cc91e442648544963a7e951e9558";
+const ALPINE_LAYER: &str =
+    "sha256:75654b8eeebd3beae97271a102f57cdeb794cc91e442648544963a7e951e9558";
 
 fn apk(name: &str, purl_qualifiers: &str, license: &str, layer: Option<LayerRef>) -> Package {
     Package {
@@ -71,9 +71,19 @@ fn reads_a_trivy_style_cyclonedx_document() {
             ..OsInfo::default()
         })
     );
-    let mut busybox = apk("busybox", "arch=x86_64&distro=3.20.3", "GPL-2.0-only", Some(layer.clone()));
+    let mut busybox = apk(
+        "busybox",
+        "arch=x86_64&distro=3.20.3",
+        "GPL-2.0-only",
+        Some(layer.clone()),
+    );
     busybox.purl = "pkg:apk/alpine/busybox@1.36.1-r29?arch=x86_64&distro=3.20.3".into();
-    let ssl_client = apk("ssl_client", "arch=x86_64&distro=3.20.3", "GPL-2.0-only", Some(layer.clone()));
+    let ssl_client = apk(
+        "ssl_client",
+        "arch=x86_64&distro=3.20.3",
+        "GPL-2.0-only",
+        Some(layer.clone()),
+    );
     let mut musl = apk("musl", "arch=x86_64&distro=3.20.3", "MIT", Some(layer));
     musl.version = "1.2.5-r0".into();
     musl.purl = "pkg:apk/alpine/musl@1.2.5-r0?arch=x86_64&distro=3.20.3".into();
@@ -116,7 +126,12 @@ fn reads_a_syft_style_spdx_document() {
     assert_eq!(inventory.os, None);
 
     let installed = Location::file("lib/apk/db/installed");
-    let mut busybox = apk("busybox", "arch=x86_64&distro=alpine-3.20.3", "GPL-2.0-only", None);
+    let mut busybox = apk(
+        "busybox",
+        "arch=x86_64&distro=alpine-3.20.3",
+        "GPL-2.0-only",
+        None,
+    );
     busybox.source_name = None;
     busybox.source_version = None;
     busybox.location = installed.clone();
@@ -144,5 +159,8 @@ fn reads_a_syft_style_spdx_document() {
         "2.24.1",
         Location::default(),
     );
-    assert_eq!(inventory.packages, vec![busybox, ssl_client, requests, log4j]);
+    assert_eq!(
+        inventory.packages,
+        vec![busybox, ssl_client, requests, log4j]
+    );
 }

@@ -20,14 +20,19 @@ fn main() {
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let out = PathBuf::from(args.next().ok_or("usage: build_db OUT.sqlite [options] INPUT...")?);
+    let out = PathBuf::from(
+        args.next()
+            .ok_or("usage: build_db OUT.sqlite [options] INPUT...")?,
+    );
     let mut opts = ImportOptions::default();
     let mut zst: Option<PathBuf> = None;
     let mut source = String::new();
     let mut inputs = Vec::new();
     while let Some(a) = args.next() {
         match a.as_str() {
-            "--max-details" => opts.build.max_details = Some(args.next().ok_or("--max-details N")?.parse()?),
+            "--max-details" => {
+                opts.build.max_details = Some(args.next().ok_or("--max-details N")?.parse()?)
+            }
             "--label" => opts.source_label = Some(args.next().ok_or("--label NAME")?),
             "--zst" => zst = Some(PathBuf::from(args.next().ok_or("--zst PATH")?)),
             "--source" => source = args.next().ok_or("--source TEXT")?,
@@ -36,7 +41,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     }
     if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
         let t = time::OffsetDateTime::from_unix_timestamp(epoch.trim().parse()?)?;
-        opts.build = BuildOptions { built_at: Some(t), ..opts.build };
+        opts.build = BuildOptions {
+            built_at: Some(t),
+            ..opts.build
+        };
     }
     if out.exists() {
         std::fs::remove_file(&out)?;
@@ -59,16 +67,25 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     for w in stats.warnings.iter().take(20) {
         println!("  warning: {}: {}", w.input, w.message);
     }
-    println!("size {} bytes, {} advisories, content {}", st.size_bytes, st.advisories, st.content_hash);
+    println!(
+        "size {} bytes, {} advisories, content {}",
+        st.size_bytes, st.advisories, st.content_hash
+    );
     for e in &st.ecosystems {
-        println!("  {:<16} {:>6} advisories {:>6} packages", e.ecosystem, e.advisories, e.packages);
+        println!(
+            "  {:<16} {:>6} advisories {:>6} packages",
+            e.ecosystem, e.advisories, e.packages
+        );
     }
     if let Some(zst) = zst {
         let raw = std::fs::read(&out)?;
         let packed = zstd::stream::encode_all(&raw[..], 19)?;
         std::fs::write(&zst, &packed)?;
         let manifest = drydock_vulndb::BaselineManifest {
-            file: zst.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
+            file: zst
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default(),
             zst_sha256: hex::encode(Sha256::digest(&packed)),
             sqlite_sha256: hex::encode(Sha256::digest(&raw)),
             sqlite_bytes: raw.len() as u64,
@@ -78,7 +95,12 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         };
         let path = zst.with_file_name("manifest.json");
         std::fs::write(&path, serde_json::to_string_pretty(&manifest)? + "\n")?;
-        println!("wrote {} ({} bytes) and {}", zst.display(), packed.len(), path.display());
+        println!(
+            "wrote {} ({} bytes) and {}",
+            zst.display(),
+            packed.len(),
+            path.display()
+        );
     }
     Ok(())
 }

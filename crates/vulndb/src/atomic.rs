@@ -24,6 +24,7 @@ pub enum Seed {
 }
 
 /// An exclusive lock on `<db>.lock`, released on drop (and by the kernel if the process dies).
+/// Taking it also removes what killed writers left behind.
 pub(crate) struct WriteLock {
     _file: File,
 }
@@ -39,15 +40,27 @@ pub(crate) fn lock(db_path: &Path) -> Result<WriteLock> {
         .open(&lock_path)
         .map_err(Error::io(&lock_path))?;
     match file.try_lock() {
-        Ok(()) => Ok(WriteLock { _file: file }),
-        Err(fs::TryLockError::WouldBlock) => Err(Error::Locked { path: db_path.to_path_buf() }),
-        Err(fs::TryLockError::Error(e)) => Err(Error::Io { path: lock_path, source: e }),
+        Ok(()) => {
+            // Holding the lock, any temporary file beside the database is a killed writer's.
+            remove_stale_temps(db_path);
+            Ok(WriteLock { _file: file })
+        }
+        Err(fs::TryLockError::WouldBlock) => Err(Error::Locked {
+            path: db_path.to_path_buf(),
+        }),
+        Err(fs::TryLockError::Error(e)) => Err(Error::Io {
+            path: lock_path,
+            source: e,
+        }),
     }
 }
 
 /// `<db>` + suffix, in the same directory.
 pub(crate) fn sibling(db_path: &Path, suffix: &str) -> PathBuf {
-    let mut name = db_path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    let mut name = db_path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
     name.push(suffix);
     db_path.with_file_name(name)
 }
@@ -63,13 +76,16 @@ pub(crate) fn dir_of(path: &Path) -> PathBuf {
 pub(crate) fn temp_prefix(db_path: &Path) -> String {
     format!(
         ".{}.tmp-",
-        db_path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+        db_path
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default()
     )
 }
 
 /// Removes temporary files a killed writer left behind. Only called with the lock held, so
 /// no live writer owns them.
-pub(crate) fn remove_stale_temps(db_path: &Path) {
+fn remove_stale_temps(db_path: &Path) {
     let dir = dir_of(db_path);
     let prefix = temp_prefix(db_path);
     if let Ok(entries) = fs::read_dir(&dir) {
@@ -98,7 +114,8 @@ pub(crate) fn persist(tmp: tempfile::NamedTempFile, dest: &Path) -> Result<()> {
     {
         use std::os::unix::fs::PermissionsExt;
         // tempfile creates 0600; a cache database holds public data.
-        fs::set_permissions(tmp.path(), fs::Permissions::from_mode(0o644)).map_err(Error::io(tmp.path()))?;
+        fs::set_permissions(tmp.path(), fs::Permissions::from_mode(0o644))
+            .map_err(Error::io(tmp.path()))?;
     }
     tmp.as_file().sync_all().map_err(Error::io(tmp.path()))?;
     tmp.persist(dest).map_err(|e| Error::Io {
@@ -126,7 +143,6 @@ pub(crate) fn rebuild<T>(
     opts: BuildOptions,
     build: impl FnOnce(&mut Writer) -> Result<T>,
 ) -> Result<(T, DbInfo)> {
-    remove_stale_temps(db_path);
     let tmp = temp_beside(db_path)?;
     let reuse = db_path.exists()
         && match crate::store::Db::open(db_path) {

@@ -16,8 +16,14 @@ use std::path::{Path, PathBuf};
 
 #[cfg(drydock_baseline)]
 const EMBEDDED: Option<(&[u8], &str)> = Some((
-    include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/baseline/drydock-db.sqlite.zst")),
-    include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/baseline/manifest.json")),
+    include_bytes!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../data/baseline/drydock-db.sqlite.zst"
+    )),
+    include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../data/baseline/manifest.json"
+    )),
 ));
 #[cfg(not(drydock_baseline))]
 const EMBEDDED: Option<(&[u8], &str)> = None;
@@ -104,7 +110,9 @@ impl<W: Write> Write for HashingWriter<'_, W> {
 pub fn baseline_path(cache_dir: &Path) -> Result<PathBuf> {
     let m = baseline_manifest()?;
     let short = m.sqlite_sha256.get(..16).unwrap_or(&m.sqlite_sha256);
-    Ok(cache_dir.join("baseline").join(format!("drydock-db-{short}.sqlite")))
+    Ok(cache_dir
+        .join("baseline")
+        .join(format!("drydock-db-{short}.sqlite")))
 }
 
 /// Opens the shipped baseline from `cache_dir`, installing it there first if it is missing or
@@ -145,7 +153,9 @@ pub fn open_or_install_baseline(cache_dir: &Path) -> Result<Db> {
 /// Older drydock versions' baselines are dead weight once a new one is installed.
 fn remove_other_baselines(keep: &Path) {
     let Some(dir) = keep.parent() else { return };
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         let name = e.file_name().to_string_lossy().to_string();

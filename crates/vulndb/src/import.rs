@@ -112,7 +112,9 @@ pub fn import_with<P: AsRef<Path>>(
             let name = match &opts.source_label {
                 Some(label) => format!(
                     "{label}:{}",
-                    abs.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+                    abs.file_name()
+                        .map(|n| n.to_string_lossy())
+                        .unwrap_or_default()
                 ),
                 None => format!("import:{}", abs.display()),
             };
@@ -196,7 +198,9 @@ fn parse_document(bytes: &[u8]) -> std::result::Result<Vec<Record>, String> {
             })
             .collect()
     } else {
-        Record::from_slice(bytes).map(|r| vec![r]).map_err(|e| e.to_string())
+        Record::from_slice(bytes)
+            .map(|r| vec![r])
+            .map_err(|e| e.to_string())
     }
 }
 
@@ -247,7 +251,11 @@ pub(crate) fn read_zip<R: Read + Seek>(
     if zip.len() > limits.max_entries {
         return Err(Error::invalid(
             name,
-            format!("{} entries, more than the limit of {}", zip.len(), limits.max_entries),
+            format!(
+                "{} entries, more than the limit of {}",
+                zip.len(),
+                limits.max_entries
+            ),
         ));
     }
     let mut total: u64 = 0;
@@ -285,20 +293,30 @@ pub(crate) fn read_zip<R: Read + Seek>(
         if n > limits.max_entry_bytes {
             return Err(Error::invalid(
                 input,
-                format!("decompresses past the limit of {} bytes (zip bomb?)", limits.max_entry_bytes),
+                format!(
+                    "decompresses past the limit of {} bytes (zip bomb?)",
+                    limits.max_entry_bytes
+                ),
             ));
         }
         if n > (1 << 20) && compressed > 0 && n / compressed > limits.max_ratio {
             return Err(Error::invalid(
                 input,
-                format!("compression ratio {}:1 is above {}:1 (zip bomb?)", n / compressed, limits.max_ratio),
+                format!(
+                    "compression ratio {}:1 is above {}:1 (zip bomb?)",
+                    n / compressed,
+                    limits.max_ratio
+                ),
             ));
         }
         total += n;
         if total > limits.max_total_bytes {
             return Err(Error::invalid(
                 name,
-                format!("decompresses past the total limit of {} bytes (zip bomb?)", limits.max_total_bytes),
+                format!(
+                    "decompresses past the total limit of {} bytes (zip bomb?)",
+                    limits.max_total_bytes
+                ),
             ));
         }
         drop(entry);

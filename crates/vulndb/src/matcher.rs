@@ -12,7 +12,7 @@
 
 use crate::error::Result;
 use crate::names::{self, NoTarget};
-use crate::ranges::{self, CompiledAffected, StoredAffected};
+use crate::ranges::{self, CompiledAffected, StoredAffected, VersionCache};
 use crate::severity::Rating;
 use crate::store::{AdvisoryRow, Db};
 use drydock_core::{Finding, FindingKind, FixStatus, Inventory, Package, ScanWarning};
@@ -40,6 +40,7 @@ pub fn match_inventory(db: &Db, inv: &Inventory) -> Result<(Vec<Finding>, Vec<Sc
         no_os: 0,
         unsupported: BTreeMap::new(),
         no_data: BTreeMap::new(),
+        versions: VersionCache::default(),
     };
     let mut findings = Vec::new();
     for pkg in &inv.packages {
@@ -58,7 +59,9 @@ pub fn match_inventory(db: &Db, inv: &Inventory) -> Result<(Vec<Finding>, Vec<Sc
     for (what, n) in &m.unsupported {
         warnings.push(ScanWarning {
             input: "inventory".into(),
-            message: format!("{n} package(s) of {what} were not checked: drydock has no advisory source for it"),
+            message: format!(
+                "{n} package(s) of {what} were not checked: drydock has no advisory source for it"
+            ),
         });
     }
     for (eco, n) in &m.no_data {
@@ -83,6 +86,7 @@ struct Matcher<'d> {
     no_os: usize,
     unsupported: BTreeMap<String, usize>,
     no_data: BTreeMap<String, usize>,
+    versions: VersionCache,
 }
 
 impl Matcher<'_> {
@@ -101,7 +105,12 @@ impl Matcher<'_> {
         Ok(a)
     }
 
-    fn match_package(&mut self, pkg: &Package, inv: &Inventory, out: &mut Vec<Finding>) -> Result<()> {
+    fn match_package(
+        &mut self,
+        pkg: &Package,
+        inv: &Inventory,
+        out: &mut Vec<Finding>,
+    ) -> Result<()> {
         let db = self.db;
         let targets = match names::targets(pkg, inv.os.as_ref(), &|e| db.has_ecosystem(e)) {
             Ok(t) => t,
@@ -114,7 +123,10 @@ impl Matcher<'_> {
                 return Ok(());
             }
         };
-        let with_data: Vec<_> = targets.iter().filter(|t| db.has_ecosystem(&t.ecosystem)).collect();
+        let with_data: Vec<_> = targets
+            .iter()
+            .filter(|t| db.has_ecosystem(&t.ecosystem))
+            .collect();
         if with_data.is_empty() {
             if let Some(t) = targets.first() {
                 *self.no_data.entry(t.ecosystem.clone()).or_default() += 1;
@@ -142,43 +154,48 @@ impl Matcher<'_> {
                 if !seen.insert(adv_id) {
                     continue;
                 }
-                let advisory = self.advisory(adv_id)?;
                 let mut stored: StoredAffected = match serde_json::from_str(&data) {
                     Ok(s) => s,
                     Err(e) => {
+                        let id = self.advisory(adv_id)?.osv_id.clone();
                         self.warn_once(
                             format!("data:{adv_id}:{}", t.name),
                             db.path().display().to_string(),
-                            format!("{} for {}: unreadable ranges ({e}); not evaluated", advisory.osv_id, t.name),
+                            format!(
+                                "{id} for {}: unreadable ranges ({e}); not evaluated",
+                                t.name
+                            ),
                         );
                         continue;
                     }
                 };
                 // RustSec "unmaintained" and "notice" advisories are not vulnerabilities in a
                 // version; "unsound" ones are, and stay.
-                if matches!(stored.informational.as_deref(), Some("unmaintained" | "notice")) {
+                if matches!(
+                    stored.informational.as_deref(),
+                    Some("unmaintained" | "notice")
+                ) {
                     continue;
                 }
                 if t.borrowed_from.is_some() {
                     strip_alma_marks(&mut stored);
                 }
-                let compiled = match CompiledAffected::compile(&stored, scheme) {
-                    Ok(c) => c,
-                    Err(e) => {
-                        self.warn_once(
-                            format!("range:{adv_id}:{}", t.name),
-                            db.path().display().to_string(),
-                            format!(
-                                "{} for {}: {e}; its ranges were not evaluated",
-                                advisory.osv_id, t.name
-                            ),
-                        );
-                        continue;
-                    }
-                };
+                let compiled =
+                    match CompiledAffected::compile_cached(&stored, scheme, &mut self.versions) {
+                        Ok(c) => c,
+                        Err(e) => {
+                            let id = self.advisory(adv_id)?.osv_id.clone();
+                            self.warn_once(
+                                format!("range:{adv_id}:{}", t.name),
+                                db.path().display().to_string(),
+                                format!("{id} for {}: {e}; its ranges were not evaluated", t.name),
+                            );
+                            continue;
+                        }
+                    };
                 if compiled.includes(&installed) {
                     hits.push(Hit {
-                        advisory,
+                        advisory: self.advisory(adv_id)?,
                         compiled,
                         borrowed_from: t.borrowed_from.clone(),
                     });
@@ -187,9 +204,15 @@ impl Matcher<'_> {
             if hits.is_empty() {
                 continue;
             }
+            let start = out.len();
             for group in group_by_alias(&hits) {
-                out.push(finding(pkg, &group.iter().map(|&i| &hits[i]).collect::<Vec<_>>(), &installed));
+                out.push(finding(
+                    pkg,
+                    &group.iter().map(|&i| &hits[i]).collect::<Vec<_>>(),
+                    &installed,
+                ));
             }
+            out[start..].sort_by(|a, b| a.id.cmp(&b.id));
             hits.clear();
         }
         Ok(())
@@ -215,8 +238,21 @@ fn strip_alma_marks(s: &mut StoredAffected) {
 
 /// Groups hits whose ids or aliases overlap (union-find), each group sorted, groups in order
 /// of their first member.
+///
+/// Two groups that name different CVEs and no common one stay apart even when they share
+/// another id: PYSEC-2021-368 (CVE-2021-32811) lists GHSA-qcx9-j53g-ccgf, the GHSA of
+/// CVE-2021-32807, and merging on it would hide one CVE inside the other's finding.
 fn group_by_alias(hits: &[Hit]) -> Vec<Vec<usize>> {
-    let mut parent: Vec<usize> = (0..hits.len()).collect();
+    let n = hits.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    let mut cves: Vec<BTreeSet<&str>> = hits
+        .iter()
+        .map(|h| {
+            ids_of(&h.advisory)
+                .filter(|i| i.starts_with("CVE-"))
+                .collect()
+        })
+        .collect();
     fn find(p: &mut [usize], mut i: usize) -> usize {
         while p[i] != i {
             p[i] = p[p[i]];
@@ -224,29 +260,42 @@ fn group_by_alias(hits: &[Hit]) -> Vec<Vec<usize>> {
         }
         i
     }
-    let mut owner: HashMap<&str, usize> = HashMap::new();
+    let mut owners: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, h) in hits.iter().enumerate() {
-        let ids = std::iter::once(h.advisory.osv_id.as_str()).chain(h.advisory.aliases.iter().map(String::as_str));
-        for id in ids {
-            match owner.get(id) {
-                Some(&j) => {
-                    let (a, b) = (find(&mut parent, i), find(&mut parent, j));
-                    if a != b {
-                        parent[a.max(b)] = a.min(b);
-                    }
-                }
-                None => {
-                    owner.insert(id, i);
-                }
+        for id in ids_of(&h.advisory) {
+            owners.entry(id).or_default().push(i);
+        }
+    }
+    // Visit shared ids in a fixed order so the grouping does not depend on hash order.
+    let mut shared: Vec<(&str, Vec<usize>)> =
+        owners.into_iter().filter(|(_, v)| v.len() > 1).collect();
+    shared.sort();
+    for (_, members) in shared {
+        for w in members.windows(2) {
+            let (a, b) = (find(&mut parent, w[0]), find(&mut parent, w[1]));
+            if a == b {
+                continue;
+            }
+            let compatible =
+                cves[a].is_empty() || cves[b].is_empty() || !cves[a].is_disjoint(&cves[b]);
+            if compatible {
+                let (keep, gone) = (a.min(b), a.max(b));
+                let moved = std::mem::take(&mut cves[gone]);
+                cves[keep].extend(moved);
+                parent[gone] = keep;
             }
         }
     }
     let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for i in 0..hits.len() {
+    for i in 0..n {
         let root = find(&mut parent, i);
         groups.entry(root).or_default().push(i);
     }
     groups.into_values().collect()
+}
+
+fn ids_of(a: &AdvisoryRow) -> impl Iterator<Item = &str> {
+    std::iter::once(a.osv_id.as_str()).chain(a.aliases.iter().map(String::as_str))
 }
 
 /// Id preference: a CVE, then a GHSA, then the source's own id.
@@ -264,10 +313,14 @@ fn finding(pkg: &Package, group: &[&Hit], installed: &drydock_version::Version) 
     // The record whose text is shown: GHSA writes the best summaries; then any with a summary.
     let mut records: Vec<&AdvisoryRow> = group.iter().map(|h| h.advisory.as_ref()).collect();
     records.sort_by(|a, b| {
-        (id_rank(&a.osv_id) != 1, a.summary.is_empty(), &a.osv_id)
-            .cmp(&(id_rank(&b.osv_id) != 1, b.summary.is_empty(), &b.osv_id))
+        (id_rank(&a.osv_id) != 1, a.summary.is_empty(), &a.osv_id).cmp(&(
+            id_rank(&b.osv_id) != 1,
+            b.summary.is_empty(),
+            &b.osv_id,
+        ))
     });
     records.dedup_by(|a, b| a.osv_id == b.osv_id);
+    // Groups come from `group_by_alias`, which never yields an empty one.
     let primary = records[0];
 
     let mut ids: BTreeSet<&str> = BTreeSet::new();
@@ -280,7 +333,11 @@ fn finding(pkg: &Package, group: &[&Hit], installed: &drydock_version::Version) 
         .min_by_key(|i| (id_rank(i), **i))
         .map(|s| s.to_string())
         .unwrap_or_else(|| primary.osv_id.clone());
-    let mut aliases: Vec<String> = ids.iter().filter(|i| **i != id).map(|s| s.to_string()).collect();
+    let mut aliases: Vec<String> = ids
+        .iter()
+        .filter(|i| **i != id)
+        .map(|s| s.to_string())
+        .collect();
     // Distribution advisories (ALSA) bundle several CVEs under `related` instead of aliases;
     // listing them lets users find and suppress the finding by CVE.
     for r in &records {
@@ -353,7 +410,11 @@ fn finding(pkg: &Package, group: &[&Hit], installed: &drydock_version::Version) 
         package_ref: Some(pkg.bom_ref()),
         package_name: Some(pkg.name.clone()),
         installed_version: Some(pkg.version.clone()),
-        status: Some(if fixed.is_some() { FixStatus::Fixed } else { FixStatus::Affected }),
+        status: Some(if fixed.is_some() {
+            FixStatus::Fixed
+        } else {
+            FixStatus::Affected
+        }),
         fixed_version: fixed,
         cvss_score: rating.score,
         cvss_vector: rating.vector,

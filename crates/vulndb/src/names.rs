@@ -107,10 +107,13 @@ pub fn targets(
                 return Ok(vec![plain(native)]);
             }
             let mut t = plain(alma);
+            let distro = match &os.pretty_name {
+                Some(p) if !p.trim().is_empty() => p.trim().to_string(),
+                _ => format!("{family} {version}"),
+            };
             t.borrowed_from = Some(format!(
-                "matched via {} data: {} {version} is built from the same sources",
-                t.ecosystem,
-                os.pretty_name.as_deref().unwrap_or(&family)
+                "matched via {} data: {distro} is built from the same sources",
+                t.ecosystem
             ));
             Ok(vec![t])
         }
@@ -157,8 +160,14 @@ mod tests {
         assert_eq!(normalize_name("PyPI", "Jinja2"), "jinja2");
         assert_eq!(normalize_name("PyPI", "zope.interface"), "zope-interface");
         assert_eq!(normalize_name("npm", "@Babel/Core"), "@babel/core");
-        assert_eq!(normalize_name("Maven", "org.apache.logging.log4j:log4j-core"), "org.apache.logging.log4j:log4j-core");
-        assert_eq!(normalize_name("Go", "github.com/BurntSushi/toml"), "github.com/BurntSushi/toml");
+        assert_eq!(
+            normalize_name("Maven", "org.apache.logging.log4j:log4j-core"),
+            "org.apache.logging.log4j:log4j-core"
+        );
+        assert_eq!(
+            normalize_name("Go", "github.com/BurntSushi/toml"),
+            "github.com/BurntSushi/toml"
+        );
         assert_eq!(normalize_name("crates.io", "tokio_util"), "tokio_util");
         assert_eq!(normalize_name("Debian:12", "openssl"), "openssl");
     }
@@ -168,7 +177,14 @@ mod tests {
         let mut p = pkg(Ecosystem::Debian, "libssl3");
         p.source_name = Some("openssl".into());
         let t = targets(&p, Some(&os("debian", "12")), &|_| true).unwrap();
-        assert_eq!(t, vec![Target { ecosystem: "Debian:12".into(), name: "openssl".into(), borrowed_from: None }]);
+        assert_eq!(
+            t,
+            vec![Target {
+                ecosystem: "Debian:12".into(),
+                name: "openssl".into(),
+                borrowed_from: None
+            }]
+        );
         let t = targets(&p, Some(&os("debian", "13")), &|_| true).unwrap();
         assert_eq!(t[0].ecosystem, "Debian:13");
         assert_eq!(targets(&p, None, &|_| true), Err(NoTarget::NoOs));
@@ -178,33 +194,66 @@ mod tests {
     fn rhel_family_borrows_almalinux() {
         let p = pkg(Ecosystem::Rpm, "openssl-libs");
         let alma = targets(&p, Some(&os("almalinux", "9.4")), &|_| false).unwrap();
-        assert_eq!((alma[0].ecosystem.as_str(), alma[0].borrowed_from.is_none()), ("AlmaLinux:9", true));
+        assert_eq!(
+            (alma[0].ecosystem.as_str(), alma[0].borrowed_from.is_none()),
+            ("AlmaLinux:9", true)
+        );
         for family in ["rhel", "rocky", "centos"] {
             let t = targets(&p, Some(&os(family, "9")), &|_| false).unwrap();
             assert_eq!(t[0].ecosystem, "AlmaLinux:9", "{family}");
-            assert!(t[0].borrowed_from.as_deref().unwrap().starts_with("matched via AlmaLinux:9 data"));
+            assert!(
+                t[0].borrowed_from
+                    .as_deref()
+                    .unwrap()
+                    .starts_with("matched via AlmaLinux:9 data")
+            );
         }
-        let rocky_native = targets(&p, Some(&os("rocky", "9.3")), &|e| e == "Rocky Linux:9").unwrap();
+        let rocky_native =
+            targets(&p, Some(&os("rocky", "9.3")), &|e| e == "Rocky Linux:9").unwrap();
         assert_eq!(rocky_native[0].ecosystem, "Rocky Linux:9");
-        assert!(matches!(targets(&p, Some(&os("fedora", "40")), &|_| true), Err(NoTarget::Unsupported(_))));
+        assert!(matches!(
+            targets(&p, Some(&os("fedora", "40")), &|_| true),
+            Err(NoTarget::Unsupported(_))
+        ));
     }
 
     #[test]
     fn alpine_and_language() {
-        let a = targets(&pkg(Ecosystem::Alpine, "musl"), Some(&os("alpine", "3.20.3")), &|_| true).unwrap();
+        let a = targets(
+            &pkg(Ecosystem::Alpine, "musl"),
+            Some(&os("alpine", "3.20.3")),
+            &|_| true,
+        )
+        .unwrap();
         assert_eq!(a[0].ecosystem, "Alpine:v3.20");
-        let py = Package::new(Ecosystem::PyPI, PackageKind::Library, "Jinja2", "2.10", Location::file("r"));
+        let py = Package::new(
+            Ecosystem::PyPI,
+            PackageKind::Library,
+            "Jinja2",
+            "2.10",
+            Location::file("r"),
+        );
         assert_eq!(
             targets(&py, None, &|_| true).unwrap(),
-            vec![Target { ecosystem: "PyPI".into(), name: "jinja2".into(), borrowed_from: None }]
+            vec![Target {
+                ecosystem: "PyPI".into(),
+                name: "jinja2".into(),
+                borrowed_from: None
+            }]
         );
     }
 
     #[test]
     fn alma_marks() {
         assert_eq!(strip_alma_mark("0.1.57-5.el8.alma"), "0.1.57-5.el8");
-        assert_eq!(strip_alma_mark("0.10.10-4.el8_5.1.alma.1"), "0.10.10-4.el8_5.1");
+        assert_eq!(
+            strip_alma_mark("0.10.10-4.el8_5.1.alma.1"),
+            "0.10.10-4.el8_5.1"
+        );
         assert_eq!(strip_alma_mark("1.0-1.el9"), "1.0-1.el9");
-        assert_eq!(strip_alma_mark("1.0-1.el9.almalinux"), "1.0-1.el9.almalinux");
+        assert_eq!(
+            strip_alma_mark("1.0-1.el9.almalinux"),
+            "1.0-1.el9.almalinux"
+        );
     }
 }

@@ -150,7 +150,10 @@ mod tests {
         assert!(rec.aliases.is_empty());
         assert!(rec.severity.is_empty());
         assert_eq!(rec.affected.len(), 1);
-        assert_eq!(rec.affected[0].ranges[0].events[1].fixed.as_deref(), Some("1.7.4"));
+        assert_eq!(
+            rec.affected[0].ranges[0].events[1].fixed.as_deref(),
+            Some("1.7.4")
+        );
         assert!(rec.affected[0].versions.is_empty());
     }
 
@@ -164,6 +167,9 @@ mod tests {
             Record::from_slice(br#"{"modified":"x"}"#),
             Err(RecordError::Json(_))
         ));
-        assert!(matches!(Record::from_slice(b"{not json"), Err(RecordError::Json(_))));
+        assert!(matches!(
+            Record::from_slice(b"{not json"),
+            Err(RecordError::Json(_))
+        ));
     }
 }

@@ -12,6 +12,8 @@ use crate::osv;
 use drydock_version::{Scheme, Version, VersionError};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::rc::Rc;
 
 /// What one range event says; the order is the tie-break for equal versions, so that
 /// `introduced X` + `fixed X` is empty and `introduced X` + `last_affected X` holds `X`.
@@ -64,7 +66,9 @@ impl StoredAffected {
                 // with an ECOSYSTEM range or a `versions` list that can.
                 "GIT" => continue,
                 other => {
-                    problems.push(format!("range type {other:?} is not supported; range skipped"));
+                    problems.push(format!(
+                        "range type {other:?} is not supported; range skipped"
+                    ));
                     continue;
                 }
             };
@@ -140,20 +144,40 @@ impl StoredAffected {
         let Ok(compiled) = CompiledAffected::compile(self, scheme) else {
             return;
         };
-        self.versions.retain(|v| match drydock_version::parse(scheme, v) {
-            Ok(parsed) => !compiled.ranges_include(&parsed),
-            Err(_) => true,
-        });
+        self.versions
+            .retain(|v| match drydock_version::parse(scheme, v) {
+                Ok(parsed) => !compiled.ranges_include(&parsed),
+                Err(_) => true,
+            });
     }
 }
 
-/// A version bound; `None` is the `introduced: "0"` lower end, below every version.
-type Bound = Option<Version>;
+/// A version bound; `None` is the `introduced: "0"` lower end, below every version. Shared,
+/// because one scan meets the same bound in many records (see [`VersionCache`]).
+type Bound = Option<Rc<Version>>;
+
+/// Parses each (scheme, text) once per scan: Debian's chromium alone has 2,000 records
+/// that name a few dozen distinct versions.
+#[derive(Debug, Default)]
+pub struct VersionCache {
+    map: HashMap<(Scheme, Box<str>), Result<Rc<Version>, VersionError>>,
+}
+
+impl VersionCache {
+    pub fn parse(&mut self, scheme: Scheme, s: &str) -> Result<Rc<Version>, VersionError> {
+        if let Some(v) = self.map.get(&(scheme, Box::from(s))) {
+            return v.clone();
+        }
+        let v = drydock_version::parse(scheme, s).map(Rc::new);
+        self.map.insert((scheme, Box::from(s)), v.clone());
+        v
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct CompiledRange {
     events: Vec<(EventKind, Bound)>,
-    limits: Vec<Version>,
+    limits: Vec<Rc<Version>>,
 }
 
 impl CompiledRange {
@@ -178,7 +202,7 @@ impl CompiledRange {
     /// The `fixed` versions of this range.
     pub fn fixes(&self) -> impl Iterator<Item = &Version> {
         self.events.iter().filter_map(|(k, b)| match (k, b) {
-            (EventKind::Fixed, Some(v)) => Some(v),
+            (EventKind::Fixed, Some(v)) => Some(v.as_ref()),
             _ => None,
         })
     }
@@ -188,7 +212,7 @@ impl CompiledRange {
 #[derive(Debug, Clone)]
 pub struct CompiledAffected {
     pub ranges: Vec<CompiledRange>,
-    versions: Vec<Version>,
+    versions: Vec<Rc<Version>>,
     /// Raw `versions` entries, for an exact-text match when parsing is not possible.
     raw_versions: Vec<String>,
 }
@@ -198,6 +222,15 @@ impl CompiledAffected {
     /// ecosystem uses SemVer 2 for them). A bound that does not parse fails the whole entry,
     /// so the caller can say so instead of silently matching less.
     pub fn compile(a: &StoredAffected, scheme: Scheme) -> Result<CompiledAffected, VersionError> {
+        Self::compile_cached(a, scheme, &mut VersionCache::default())
+    }
+
+    /// [`CompiledAffected::compile`] with parsed versions shared through `cache`.
+    pub fn compile_cached(
+        a: &StoredAffected,
+        scheme: Scheme,
+        cache: &mut VersionCache,
+    ) -> Result<CompiledAffected, VersionError> {
         let mut ranges = Vec::with_capacity(a.ranges.len());
         for r in &a.ranges {
             let scheme = if r.semver && scheme != Scheme::Go {
@@ -211,7 +244,7 @@ impl CompiledAffected {
                 let bound = if *kind == EventKind::Introduced && raw == "0" {
                     None
                 } else {
-                    Some(drydock_version::parse(scheme, raw)?)
+                    Some(cache.parse(scheme, raw)?)
                 };
                 match (kind, bound) {
                     (EventKind::Limit, Some(v)) => limits.push(v),
@@ -225,7 +258,7 @@ impl CompiledAffected {
         let mut versions = Vec::new();
         let mut raw_versions = Vec::new();
         for v in &a.versions {
-            match drydock_version::parse(scheme, v) {
+            match cache.parse(scheme, v) {
                 Ok(p) => versions.push(p),
                 Err(_) => raw_versions.push(v.clone()),
             }
@@ -244,7 +277,7 @@ impl CompiledAffected {
     /// Whether `v` is affected: in some range, or listed.
     pub fn includes(&self, v: &Version) -> bool {
         self.ranges_include(v)
-            || self.versions.iter().any(|x| x == v)
+            || self.versions.iter().any(|x| x.as_ref() == v)
             || self.raw_versions.iter().any(|x| x == v.as_str())
     }
 
@@ -267,7 +300,10 @@ fn cmp_bound(a: &Bound, b: &Bound) -> Ordering {
 /// "Lowest fix above" alone is not enough: with ranges `[0, 2.0)` and `[1.0, 1.5)`, 1.5 is
 /// above 1.2 but still inside the first range. Checking the candidate against all entries
 /// gives the version an upgrade must reach.
-pub fn lowest_fix<'a>(entries: &'a [&'a CompiledAffected], installed: &Version) -> Option<&'a Version> {
+pub fn lowest_fix<'a>(
+    entries: &'a [&'a CompiledAffected],
+    installed: &Version,
+) -> Option<&'a Version> {
     let mut candidates: Vec<&Version> = entries
         .iter()
         .flat_map(|e| e.fixes())
@@ -308,15 +344,27 @@ mod tests {
 
     #[test]
     fn introduced_fixed() {
-        let a = affected(vec![range(false, &[(Introduced, "1.0"), (Fixed, "1.5")])], &[]);
-        for (v, want) in [("0.9", false), ("1.0", true), ("1.4.9", true), ("1.5", false), ("2.0", false)] {
+        let a = affected(
+            vec![range(false, &[(Introduced, "1.0"), (Fixed, "1.5")])],
+            &[],
+        );
+        for (v, want) in [
+            ("0.9", false),
+            ("1.0", true),
+            ("1.4.9", true),
+            ("1.5", false),
+            ("2.0", false),
+        ] {
             assert_eq!(hits(&a, Scheme::Pep440, v), want, "{v}");
         }
     }
 
     #[test]
     fn introduced_zero_and_last_affected() {
-        let a = affected(vec![range(false, &[(Introduced, "0"), (LastAffected, "4.5.1")])], &[]);
+        let a = affected(
+            vec![range(false, &[(Introduced, "0"), (LastAffected, "4.5.1")])],
+            &[],
+        );
         for (v, want) in [("0.0.1", true), ("4.5.1", true), ("4.5.2", false)] {
             assert_eq!(hits(&a, Scheme::Semver, v), want, "{v}");
         }
@@ -328,7 +376,12 @@ mod tests {
         let a = affected(
             vec![range(
                 true,
-                &[(Fixed, "1.20.5"), (Introduced, "1.21.0-0"), (Introduced, "0"), (Fixed, "1.21.2")],
+                &[
+                    (Fixed, "1.20.5"),
+                    (Introduced, "1.21.0-0"),
+                    (Introduced, "0"),
+                    (Fixed, "1.21.2"),
+                ],
             )],
             &[],
         );
@@ -374,13 +427,25 @@ mod tests {
 
     #[test]
     fn limit_caps_a_range() {
-        let a = affected(vec![range(false, &[(Introduced, "1.0"), (Limit, "2.0")])], &[]);
-        for (v, want) in [("0.9", false), ("1.0", true), ("1.9", true), ("2.0", false), ("3.0", false)] {
+        let a = affected(
+            vec![range(false, &[(Introduced, "1.0"), (Limit, "2.0")])],
+            &[],
+        );
+        for (v, want) in [
+            ("0.9", false),
+            ("1.0", true),
+            ("1.9", true),
+            ("2.0", false),
+            ("3.0", false),
+        ] {
             assert_eq!(hits(&a, Scheme::Semver, v), want, "{v}");
         }
         // Two limits: below either one counts.
         let b = affected(
-            vec![range(false, &[(Introduced, "0"), (Limit, "1.0.0"), (Limit, "3.0.0")])],
+            vec![range(
+                false,
+                &[(Introduced, "0"), (Limit, "1.0.0"), (Limit, "3.0.0")],
+            )],
             &[],
         );
         assert!(hits(&b, Scheme::Semver, "2.0.0"));
@@ -389,15 +454,30 @@ mod tests {
 
     #[test]
     fn same_version_introduced_and_fixed_is_empty() {
-        let a = affected(vec![range(false, &[(Fixed, "1.0"), (Introduced, "1.0")])], &[]);
+        let a = affected(
+            vec![range(false, &[(Fixed, "1.0"), (Introduced, "1.0")])],
+            &[],
+        );
         assert!(!hits(&a, Scheme::Semver, "1.0.0"));
-        let b = affected(vec![range(false, &[(LastAffected, "1.0.0"), (Introduced, "1.0.0")])], &[]);
+        let b = affected(
+            vec![range(
+                false,
+                &[(LastAffected, "1.0.0"), (Introduced, "1.0.0")],
+            )],
+            &[],
+        );
         assert!(hits(&b, Scheme::Semver, "1.0.0"));
     }
 
     #[test]
     fn dpkg_epochs_and_tilde() {
-        let a = affected(vec![range(false, &[(Introduced, "0"), (Fixed, "3.0.22-1~deb12u2")])], &[]);
+        let a = affected(
+            vec![range(
+                false,
+                &[(Introduced, "0"), (Fixed, "3.0.22-1~deb12u2")],
+            )],
+            &[],
+        );
         assert!(hits(&a, Scheme::Dpkg, "3.0.20-1~deb12u2"));
         assert!(hits(&a, Scheme::Dpkg, "3.0.22-1~deb12u1"));
         assert!(!hits(&a, Scheme::Dpkg, "3.0.22-1~deb12u2"));
@@ -407,7 +487,13 @@ mod tests {
 
     #[test]
     fn unparsable_bound_is_an_error_not_a_silent_miss() {
-        let a = affected(vec![range(false, &[(Introduced, "0"), (Fixed, "not a version!")])], &[]);
+        let a = affected(
+            vec![range(
+                false,
+                &[(Introduced, "0"), (Fixed, "not a version!")],
+            )],
+            &[],
+        );
         assert!(CompiledAffected::compile(&a, Scheme::Semver).is_err());
     }
 
@@ -441,9 +527,18 @@ mod tests {
         assert_eq!(fix("2.10.0").as_deref(), Some("2.12.2"));
         assert_eq!(fix("2.0").as_deref(), Some("2.3.1"));
 
-        let open = affected(vec![range(false, &[(Introduced, "0"), (LastAffected, "4.5.1")])], &[]);
+        let open = affected(
+            vec![range(false, &[(Introduced, "0"), (LastAffected, "4.5.1")])],
+            &[],
+        );
         let c = CompiledAffected::compile(&open, Scheme::Semver).unwrap();
-        assert_eq!(lowest_fix(&[&c], &drydock_version::parse(Scheme::Semver, "4.0.0").unwrap()), None);
+        assert_eq!(
+            lowest_fix(
+                &[&c],
+                &drydock_version::parse(Scheme::Semver, "4.0.0").unwrap()
+            ),
+            None
+        );
     }
 
     #[test]
@@ -468,18 +563,24 @@ mod tests {
     #[test]
     fn compaction_keeps_only_versions_outside_ranges() {
         let mut a = affected(
-            vec![range(false, &[(Introduced, "0"), (Fixed, "2.0")])],
-            &["1.0", "1.9", "2.1", "garbage version!"],
+            vec![range(false, &[(Introduced, "0"), (Fixed, "2.0.0")])],
+            &["1.0.0", "1.9.0", "2.1.0", "garbage version!"],
         );
-        a.compact_versions(Scheme::Pep440);
-        assert_eq!(a.versions, vec!["2.1", "garbage version!"]);
-        assert!(hits(&a, Scheme::Pep440, "2.1"));
-        assert!(!hits(&a, Scheme::Pep440, "2.2"));
+        a.compact_versions(Scheme::Semver);
+        assert_eq!(a.versions, vec!["2.1.0", "garbage version!"]);
+        assert!(hits(&a, Scheme::Semver, "2.1.0"));
+        assert!(!hits(&a, Scheme::Semver, "2.2.0"));
     }
 
     #[test]
     fn stored_form_is_compact_json() {
-        let a = affected(vec![range(false, &[(Introduced, "0"), (Fixed, "1.2")])], &[]);
-        assert_eq!(serde_json::to_string(&a).unwrap(), r#"{"r":[{"e":[["i","0"],["f","1.2"]]}]}"#);
+        let a = affected(
+            vec![range(false, &[(Introduced, "0"), (Fixed, "1.2")])],
+            &[],
+        );
+        assert_eq!(
+            serde_json::to_string(&a).unwrap(),
+            r#"{"r":[{"e":[["i","0"],["f","1.2"]]}]}"#
+        );
     }
 }

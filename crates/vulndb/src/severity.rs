@@ -234,38 +234,64 @@ mod tests {
     #[test]
     fn vectors_of_every_version_are_scored() {
         let v31 = score_vector("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H").unwrap();
-        assert_eq!((v31.score, v31.severity, v31.source), (Some(10.0), Severity::Critical, SeveritySource::CvssV3));
+        assert_eq!(
+            (v31.score, v31.severity, v31.source),
+            (Some(10.0), Severity::Critical, SeveritySource::CvssV3)
+        );
         let v30 = score_vector("CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:N/A:N").unwrap();
         assert_eq!((v30.score, v30.severity), (Some(8.6), Severity::High));
         let v2 = score_vector("AV:N/AC:L/Au:N/C:P/I:P/A:P").unwrap();
-        assert_eq!((v2.score, v2.severity, v2.source), (Some(7.5), Severity::High, SeveritySource::CvssV2));
-        let v4 = score_vector("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N").unwrap();
-        assert_eq!((v4.score, v4.severity, v4.source), (Some(9.3), Severity::Critical, SeveritySource::CvssV4));
+        assert_eq!(
+            (v2.score, v2.severity, v2.source),
+            (Some(7.5), Severity::High, SeveritySource::CvssV2)
+        );
+        let v4 = score_vector("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N")
+            .unwrap();
+        assert_eq!(
+            (v4.score, v4.severity, v4.source),
+            (Some(9.3), Severity::Critical, SeveritySource::CvssV4)
+        );
         assert!(score_vector("CVSS:3.1/garbage").is_none());
     }
 
     #[test]
     fn v3_beats_v4_beats_label() {
-        let r = rate(&rec(
-            r#"{"id":"a","severity":[
+        let r = rate(&rec(r#"{"id":"a","severity":[
                 {"type":"CVSS_V4","score":"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"},
                 {"type":"CVSS_V3","score":"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/A:N"}],
-                "database_specific":{"severity":"CRITICAL"}}"#,
-        ));
+                "database_specific":{"severity":"CRITICAL"}}"#));
         assert_eq!(r.source, SeveritySource::CvssV3);
         assert_eq!(r.score, Some(5.9));
         assert_eq!(r.severity, Severity::Medium);
-        assert_eq!(r.vector.as_deref(), Some("CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/A:N"));
+        assert_eq!(
+            r.vector.as_deref(),
+            Some("CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/A:N")
+        );
     }
 
     #[test]
     fn labels_and_bare_scores() {
-        let ghsa = rate(&rec(r#"{"id":"a","severity":[],"database_specific":{"severity":"MODERATE"}}"#));
-        assert_eq!((ghsa.severity, ghsa.source, ghsa.score), (Severity::Medium, SeveritySource::Label, None));
-        let alsa = rate(&rec(r#"{"id":"ALSA-1","summary":"Important: pcs security update"}"#));
-        assert_eq!((alsa.severity, alsa.source), (Severity::High, SeveritySource::Label));
-        let ruby = rate(&rec(r#"{"id":"r","database_specific":{"cvss_v2":5.0,"cvss_v3":9.8}}"#));
-        assert_eq!((ruby.severity, ruby.source, ruby.score, ruby.vector), (Severity::Critical, SeveritySource::CvssV3, Some(9.8), None));
+        let ghsa = rate(&rec(
+            r#"{"id":"a","severity":[],"database_specific":{"severity":"MODERATE"}}"#,
+        ));
+        assert_eq!(
+            (ghsa.severity, ghsa.source, ghsa.score),
+            (Severity::Medium, SeveritySource::Label, None)
+        );
+        let alsa = rate(&rec(
+            r#"{"id":"ALSA-1","summary":"Important: pcs security update"}"#,
+        ));
+        assert_eq!(
+            (alsa.severity, alsa.source),
+            (Severity::High, SeveritySource::Label)
+        );
+        let ruby = rate(&rec(
+            r#"{"id":"r","database_specific":{"cvss_v2":5.0,"cvss_v3":9.8}}"#,
+        ));
+        assert_eq!(
+            (ruby.severity, ruby.source, ruby.score, ruby.vector),
+            (Severity::Critical, SeveritySource::CvssV3, Some(9.8), None)
+        );
         let none = rate(&rec(r#"{"id":"GO-1","summary":"Note: something"}"#));
         assert_eq!(none, Rating::unknown());
     }

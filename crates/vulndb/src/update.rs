@@ -27,8 +27,19 @@ pub const DEFAULT_MIRROR: &str = "https://osv-vulnerabilities.storage.googleapis
 
 /// Ecosystems worth fetching for container scanning, as the bucket names them.
 pub const DEFAULT_ECOSYSTEMS: &[&str] = &[
-    "AlmaLinux", "Alpine", "Debian", "Ubuntu", "Rocky Linux", "Go", "PyPI", "npm", "crates.io",
-    "Maven", "RubyGems", "Packagist", "NuGet",
+    "AlmaLinux",
+    "Alpine",
+    "Debian",
+    "Ubuntu",
+    "Rocky Linux",
+    "Go",
+    "PyPI",
+    "npm",
+    "crates.io",
+    "Maven",
+    "RubyGems",
+    "Packagist",
+    "NuGet",
 ];
 
 /// Options of [`update`].
@@ -68,7 +79,10 @@ impl UpdateOptions {
 pub enum SourceOutcome {
     /// The server answered 304 Not Modified.
     Unchanged,
-    Updated { bytes: u64, records: usize },
+    Updated {
+        bytes: u64,
+        records: usize,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -96,7 +110,9 @@ pub fn archive_url(mirror: &str, ecosystem: &str) -> String {
     let mut seg = String::new();
     for b in ecosystem.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' | b'~' | b':' => seg.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' | b'~' | b':' => {
+                seg.push(b as char)
+            }
             _ => seg.push_str(&format!("%{b:02X}")),
         }
     }
@@ -113,11 +129,14 @@ pub fn update(db_path: &Path, opts: &UpdateOptions) -> Result<UpdateReport> {
         return Err(Error::Other("no ecosystem to update was given".into()));
     }
     let lock = atomic::lock(db_path)?;
-    atomic::remove_stale_temps(db_path);
 
     // What we fetched last time, for conditional requests. An unreadable old database just
     // means unconditional requests; the rebuild below decides whether it can be reused.
-    let old = if db_path.exists() { Db::open(db_path).ok() } else { None };
+    let old = if db_path.exists() {
+        Db::open(db_path).ok()
+    } else {
+        None
+    };
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_connect(Some(opts.io_timeout))
@@ -138,7 +157,13 @@ pub fn update(db_path: &Path, opts: &UpdateOptions) -> Result<UpdateReport> {
             .as_ref()
             .filter(|(u, _)| u.as_deref() == Some(url.as_str()))
             .map(|(_, f)| f.clone());
-        match fetch(&agent, &url, conditional.as_ref(), db_path, opts.max_download_bytes)? {
+        match fetch(
+            &agent,
+            &url,
+            conditional.as_ref(),
+            db_path,
+            opts.max_download_bytes,
+        )? {
             None => sources.push(SourceUpdate {
                 ecosystem: eco.clone(),
                 url,
@@ -179,7 +204,8 @@ pub fn update(db_path: &Path, opts: &UpdateOptions) -> Result<UpdateReport> {
                 },
             };
             let mut file = dl.file.reopen().map_err(Error::io(dl.file.path()))?;
-            file.seek(SeekFrom::Start(0)).map_err(Error::io(dl.file.path()))?;
+            file.seek(SeekFrom::Start(0))
+                .map_err(Error::io(dl.file.path()))?;
             let mut sink = Sink {
                 writer: w,
                 source,
@@ -255,12 +281,18 @@ fn fetch(
 
     let file = atomic::temp_beside(db_path)?;
     let mut out = file.as_file();
-    let mut body = resp.into_body().into_with_config().limit(max_bytes).reader();
+    let mut body = resp
+        .into_body()
+        .into_with_config()
+        .limit(max_bytes)
+        .reader();
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 64 * 1024];
     let mut bytes: u64 = 0;
     loop {
-        let n = body.read(&mut buf).map_err(|e| http(format!("download failed after {bytes} bytes: {e}")))?;
+        let n = body
+            .read(&mut buf)
+            .map_err(|e| http(format!("download failed after {bytes} bytes: {e}")))?;
         if n == 0 {
             break;
         }
@@ -292,10 +324,19 @@ mod tests {
     #[test]
     fn archive_urls() {
         assert_eq!(
-            archive_url("https://osv-vulnerabilities.storage.googleapis.com/", "crates.io"),
+            archive_url(
+                "https://osv-vulnerabilities.storage.googleapis.com/",
+                "crates.io"
+            ),
             "https://osv-vulnerabilities.storage.googleapis.com/crates.io/all.zip"
         );
-        assert_eq!(archive_url("http://127.0.0.1:9/m", "Rocky Linux"), "http://127.0.0.1:9/m/Rocky%20Linux/all.zip");
-        assert_eq!(archive_url("http://h", "Debian:12"), "http://h/Debian:12/all.zip");
+        assert_eq!(
+            archive_url("http://127.0.0.1:9/m", "Rocky Linux"),
+            "http://127.0.0.1:9/m/Rocky%20Linux/all.zip"
+        );
+        assert_eq!(
+            archive_url("http://h", "Debian:12"),
+            "http://h/Debian:12/all.zip"
+        );
     }
 }

@@ -1,5 +1,454 @@
-//! (being written)
+//! Go: `go.mod` (require, replace, `// indirect`) and the build information
+//! the Go linker embeds in every binary since Go 1.13 (module path, toolchain
+//! version, dependencies with their replacements).
+//!
+//! No Rust crate reads Go build info; the format (Go's `debug/buildinfo`) is a
+//! 32-byte header followed by two strings, so it is hand-written here on top of
+//! `object`, which finds the section and maps addresses for old binaries.
 
-pub(crate) fn catalogers() -> Vec<super::Cataloger> {
-    Vec::new()
+use super::{Cataloger, file_name, is_object_file, text, wants_binary};
+use drydock_core::{AnalyzeError, Ecosystem, FileOutput, Location, Package, PackageKind};
+use object::{Object, ObjectSection, ObjectSegment};
+
+pub(crate) fn catalogers() -> Vec<Cataloger> {
+    vec![
+        Cataloger::new("go-mod", 1, |p| file_name(p) == "go.mod", parse_go_mod),
+        Cataloger::new("go-binary", 1, wants_binary, parse_go_binary).executables(),
+    ]
+}
+
+fn module(kind: PackageKind, name: &str, version: &str, path: &str) -> Package {
+    Package::new(Ecosystem::Go, kind, name, version, Location::file(path))
+}
+
+// -------------------------------------------------------------------- go.mod
+
+/// One `require` line.
+struct Require {
+    path: String,
+    version: String,
+    indirect: bool,
+    line: u32,
+}
+
+/// go.mod (golang.org/ref/mod#go-mod-file): directives one per line or in
+/// `( … )` blocks. The module itself is not reported. A `replace` by another
+/// module swaps path and version; a replacement by a local directory means
+/// the code is the project's own, so the module is left out (as Trivy does).
+fn parse_go_mod(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError> {
+    let s = text(path, content)?;
+    let mut requires: Vec<Require> = Vec::new();
+    // (old path, old version or "", new path, new version or "" for a directory)
+    let mut replaces: Vec<(String, String, String, String)> = Vec::new();
+    let mut out = FileOutput::default();
+    let mut block: Option<String> = None;
+    for (i, raw) in s.lines().enumerate() {
+        let lineno = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let (code, comment) = match raw.find("//") {
+            Some(c) => (&raw[..c], raw[c + 2..].trim()),
+            None => (raw, ""),
+        };
+        let code = code.trim();
+        if code.is_empty() {
+            continue;
+        }
+        let (verb, args) = match &block {
+            Some(_) if code == ")" => {
+                block = None;
+                continue;
+            }
+            Some(b) => (b.as_str(), code),
+            None => {
+                let (verb, rest) = code.split_once(char::is_whitespace).unwrap_or((code, ""));
+                let rest = rest.trim();
+                if rest == "(" {
+                    block = Some(verb.to_string());
+                    continue;
+                }
+                (verb, rest)
+            }
+        };
+        let words: Vec<&str> = args
+            .split_whitespace()
+            .map(|w| w.trim_matches('"'))
+            .collect();
+        match verb {
+            "require" => match words.as_slice() {
+                [p, v] => requires.push(Require {
+                    path: p.to_string(),
+                    version: v.to_string(),
+                    indirect: is_indirect(comment),
+                    line: lineno,
+                }),
+                _ => out
+                    .warnings
+                    .push(format!("{path}:{lineno}: cannot read require {args:?}")),
+            },
+            "replace" => {
+                let parsed = match words.as_slice() {
+                    [o, "=>", n] => Some((o, "", n, "")),
+                    [o, "=>", n, nv] => Some((o, "", n, *nv)),
+                    [o, ov, "=>", n] => Some((o, *ov, n, "")),
+                    [o, ov, "=>", n, nv] => Some((o, *ov, n, *nv)),
+                    _ => None,
+                };
+                match parsed {
+                    Some((o, ov, n, nv)) => replaces.push((
+                        o.to_string(),
+                        ov.to_string(),
+                        n.to_string(),
+                        nv.to_string(),
+                    )),
+                    None => out
+                        .warnings
+                        .push(format!("{path}:{lineno}: cannot read replace {args:?}")),
+                }
+            }
+            _ => {}
+        }
+    }
+    for r in requires {
+        // A versioned replacement wins over one for all versions.
+        let rep = replaces
+            .iter()
+            .filter(|(o, ov, _, _)| *o == r.path && (ov.is_empty() || *ov == r.version))
+            .max_by_key(|(_, ov, _, _)| !ov.is_empty());
+        let (name, version) = match rep {
+            Some((_, _, _, nv)) if nv.is_empty() => continue,
+            Some((_, _, n, nv)) => (n.clone(), nv.clone()),
+            None => (r.path, r.version),
+        };
+        let mut pkg = module(PackageKind::Library, &name, &version, path);
+        pkg.direct = Some(!r.indirect);
+        pkg.location.line = Some(r.line);
+        out.packages.push(pkg);
+    }
+    Ok(out)
+}
+
+/// Go's own rule (modfile.isIndirect): the comment is exactly `indirect`, or
+/// starts with the word `indirect;`. `// indirect tagx:ignore` is not indirect.
+fn is_indirect(comment: &str) -> bool {
+    let mut words = comment.split_whitespace();
+    matches!(
+        (words.next(), words.next()),
+        (Some("indirect"), None) | (Some("indirect;"), Some(_))
+    )
+}
+
+// ----------------------------------------------------------------- binaries
+
+const MAGIC: &[u8; 14] = b"\xff Go buildinf:";
+/// Header flag: strings follow the header inline (Go 1.18+).
+const FLAG_INLINE: u8 = 0x2;
+const FLAG_BIG_ENDIAN: u8 = 0x1;
+
+/// What the Go linker recorded: `runtime/debug.BuildInfo` as text.
+#[derive(Debug, PartialEq, Eq)]
+struct BuildInfo {
+    go_version: String,
+    modinfo: String,
+}
+
+fn parse_go_binary(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError> {
+    let Some(info) = read_buildinfo(content)
+        .map_err(|e| AnalyzeError::new(format!("{path}: Go build info: {e}")))?
+    else {
+        return Ok(FileOutput::default());
+    };
+    Ok(buildinfo_packages(path, &info))
+}
+
+/// `Ok(None)` for files that are not Go binaries.
+fn read_buildinfo(content: &[u8]) -> Result<Option<BuildInfo>, String> {
+    if !is_object_file(content) {
+        return Ok(None);
+    }
+    let Ok(file) = object::File::parse(content) else {
+        return Ok(None);
+    };
+    let section = [".go.buildinfo", "__go_buildinfo"]
+        .iter()
+        .find_map(|n| file.section_by_name(n))
+        .and_then(|s| s.data().ok());
+    // Without section headers (stripped, or PE), Go itself scans the data
+    // for the 16-byte-aligned magic; so do we.
+    let data = match section.filter(|d| d.starts_with(MAGIC)) {
+        Some(d) => d,
+        None => match (0..content.len().saturating_sub(32))
+            .step_by(16)
+            .find(|&i| content[i..].starts_with(MAGIC))
+        {
+            Some(i) => &content[i..],
+            None => return Ok(None),
+        },
+    };
+    let header = data.get(..32).ok_or("truncated header")?;
+    let ptr_size = usize::from(header[14]);
+    let flags = header[15];
+    let (go_version, modinfo) = if flags & FLAG_INLINE != 0 {
+        let (v, rest) = varint_string(&data[32..]).ok_or("truncated version string")?;
+        let (m, _) = varint_string(rest).ok_or("truncated module string")?;
+        (v, m)
+    } else {
+        // Before Go 1.18 the header holds pointers to Go string headers.
+        if ptr_size != 4 && ptr_size != 8 {
+            return Err(format!("pointer size {ptr_size}"));
+        }
+        let big = flags & FLAG_BIG_ENDIAN != 0;
+        let v = read_go_string(
+            &file,
+            read_uint(&header[16..], ptr_size, big),
+            ptr_size,
+            big,
+        )?;
+        let m = read_go_string(
+            &file,
+            read_uint(&header[16 + ptr_size..], ptr_size, big),
+            ptr_size,
+            big,
+        )?;
+        (v, m)
+    };
+    let mut modinfo = modinfo;
+    // The module text is framed by 16-byte sentinels (debug/buildinfo does the same).
+    if modinfo.len() >= 33 && modinfo[modinfo.len() - 17] == b'\n' {
+        modinfo = &modinfo[16..modinfo.len() - 16];
+    }
+    Ok(Some(BuildInfo {
+        go_version: String::from_utf8_lossy(go_version).into_owned(),
+        modinfo: String::from_utf8_lossy(modinfo).into_owned(),
+    }))
+}
+
+fn varint_string(data: &[u8]) -> Option<(&[u8], &[u8])> {
+    let mut len: u64 = 0;
+    for (i, &b) in data.iter().enumerate().take(10) {
+        len |= u64::from(b & 0x7f) << (7 * i);
+        if b & 0x80 == 0 {
+            let start = i + 1;
+            let end = start.checked_add(usize::try_from(len).ok()?)?;
+            return Some((data.get(start..end)?, &data[end..]));
+        }
+    }
+    None
+}
+
+fn read_uint(b: &[u8], size: usize, big: bool) -> u64 {
+    let Some(b) = b.get(..size) else {
+        return 0;
+    };
+    let mut v = 0u64;
+    for i in 0..size {
+        let byte = if big { b[i] } else { b[size - 1 - i] };
+        v = (v << 8) | u64::from(byte);
+    }
+    v
+}
+
+/// Reads a Go string header (pointer, length) at virtual address `addr`.
+fn read_go_string<'a>(
+    file: &object::File<'a>,
+    addr: u64,
+    ptr: usize,
+    big: bool,
+) -> Result<&'a [u8], String> {
+    let hdr = read_va(file, addr, 2 * ptr as u64)?;
+    let data = read_uint(hdr, ptr, big);
+    let len = read_uint(&hdr[ptr..], ptr, big);
+    if len > 1 << 24 {
+        return Err(format!("string of {len} bytes"));
+    }
+    read_va(file, data, len)
+}
+
+fn read_va<'a>(file: &object::File<'a>, addr: u64, len: u64) -> Result<&'a [u8], String> {
+    for seg in file.segments() {
+        let start = seg.address();
+        if addr >= start && addr.saturating_add(len) <= start.saturating_add(seg.size()) {
+            let data = seg.data().map_err(|e| e.to_string())?;
+            let off = usize::try_from(addr - start).map_err(|e| e.to_string())?;
+            let end = off.saturating_add(usize::try_from(len).map_err(|e| e.to_string())?);
+            return data
+                .get(off..end)
+                .ok_or_else(|| format!("address {addr:#x} is not in the file"));
+        }
+    }
+    Err(format!("address {addr:#x} is in no segment"))
+}
+
+/// The main module (`Application`), `stdlib` at the toolchain version, and
+/// each `dep`, replaced by its `=>` line when there is one. A dependency
+/// replaced by a local directory has no version (`(devel)`) and is left out.
+fn buildinfo_packages(path: &str, info: &BuildInfo) -> FileOutput {
+    let mut out = FileOutput::default();
+    // "go1.22.1" or "go1.22.1 X:boringcrypto"; advisories use "1.22.1".
+    match info
+        .go_version
+        .split_whitespace()
+        .next()
+        .and_then(|v| v.strip_prefix("go"))
+        .filter(|v| v.starts_with(|c: char| c.is_ascii_digit()))
+    {
+        Some(v) => out
+            .packages
+            .push(module(PackageKind::Library, "stdlib", v, path)),
+        None => out.warnings.push(format!(
+            "{path}: Go toolchain version {:?} is not a release; stdlib not reported",
+            info.go_version
+        )),
+    }
+    let mut deps: Vec<(String, String)> = Vec::new();
+    for line in info.modinfo.lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        match f.as_slice() {
+            ["mod", p, v, ..] => {
+                out.packages
+                    .push(module(PackageKind::Application, p, v, path));
+            }
+            ["dep", p, v, ..] => deps.push((p.to_string(), v.to_string())),
+            ["=>", p, v, ..] => {
+                if let Some(last) = deps.last_mut() {
+                    *last = (p.to_string(), v.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    for (p, v) in deps {
+        if v.is_empty() || v == "(devel)" {
+            continue;
+        }
+        out.packages
+            .push(module(PackageKind::Library, &p, &v, path));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_mod_blocks_comments_and_replacements() {
+        let m = b"module example.com/app\n\ngo 1.21\n\nrequire (\n\tgolang.org/x/text v0.14.0\n\tgithub.com/a/b v1.2.3 // indirect\n\t\"github.com/c/d\" v0.1.0\n)\n\nrequire github.com/e/f v2.0.0+incompatible\n\nreplace github.com/a/b v1.2.3 => github.com/fork/b v1.2.4\nreplace (\n\tgithub.com/c/d => ../d\n)\n";
+        let out = parse_go_mod("go.mod", m).unwrap();
+        assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+        let got: Vec<_> = out
+            .packages
+            .iter()
+            .map(|p| {
+                (
+                    p.name.as_str(),
+                    p.version.as_str(),
+                    p.direct,
+                    p.location.line,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("golang.org/x/text", "v0.14.0", Some(true), Some(6)),
+                ("github.com/fork/b", "v1.2.4", Some(false), Some(7)),
+                (
+                    "github.com/e/f",
+                    "v2.0.0+incompatible",
+                    Some(true),
+                    Some(11)
+                ),
+            ]
+        );
+        assert_eq!(out.packages[0].purl, "pkg:golang/golang.org/x/text@v0.14.0");
+    }
+
+    #[test]
+    fn modinfo_lines() {
+        let info = BuildInfo {
+            go_version: "go1.19.8".into(),
+            modinfo: "path\texample.com/app\nmod\texample.com/app\t(devel)\t\ndep\tgolang.org/x/text\tv0.3.8\th1:abc=\ndep\tgithub.com/a/b\tv1.0.0\th1:x=\n=>\tgithub.com/fork/b\tv1.0.1\th1:y=\ndep\texample.com/local\tv0.0.0\n=>\t../local\t(devel)\t\nbuild\t-compiler=gc\n".into(),
+        };
+        let out = buildinfo_packages("app", &info);
+        let got: Vec<_> = out
+            .packages
+            .iter()
+            .map(|p| (p.name.as_str(), p.version.as_str(), p.kind))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("stdlib", "1.19.8", PackageKind::Library),
+                ("example.com/app", "(devel)", PackageKind::Application),
+                ("golang.org/x/text", "v0.3.8", PackageKind::Library),
+                ("github.com/fork/b", "v1.0.1", PackageKind::Library),
+            ]
+        );
+    }
+
+    fn elf_with_rodata(blob: &[u8]) -> Vec<u8> {
+        use object::write::Object as Writer;
+        use object::{Architecture, BinaryFormat, Endianness, SectionKind};
+        let mut obj = Writer::new(BinaryFormat::Elf, Architecture::X86_64, Endianness::Little);
+        let id = obj.add_section(Vec::new(), b".rodata".to_vec(), SectionKind::ReadOnlyData);
+        obj.append_section_data(id, blob, 16);
+        obj.write().unwrap()
+    }
+
+    fn inline_header() -> Vec<u8> {
+        let mut blob = Vec::from(&MAGIC[..]);
+        blob.extend([8, FLAG_INLINE]);
+        blob.resize(32, 0);
+        blob
+    }
+
+    /// A binary whose section headers do not name the build info (stripped,
+    /// or another format's name) is found by scanning for the aligned magic.
+    #[test]
+    fn buildinfo_found_without_its_section() {
+        let mut blob = inline_header();
+        for s in [
+            "go1.22.1",
+            "path\tx\nmod\tx\t(devel)\t\ndep\tgithub.com/a/b\tv1.0.0\th1:x=\n",
+        ] {
+            blob.push(u8::try_from(s.len()).unwrap());
+            blob.extend(s.as_bytes());
+        }
+        let out = parse_go_binary("bin/x", &elf_with_rodata(&blob)).unwrap();
+        let got: Vec<_> = out
+            .packages
+            .iter()
+            .map(|p| format!("{} {}", p.name, p.version))
+            .collect();
+        assert_eq!(
+            got,
+            vec!["stdlib 1.22.1", "x (devel)", "github.com/a/b v1.0.0"]
+        );
+    }
+
+    #[test]
+    fn truncated_buildinfo_is_an_error_naming_the_file() {
+        let mut blob = inline_header();
+        blob.extend([0xff, 0xff, 0x3f, b'g', b'o']); // claims 1 MiB
+        let e = parse_go_binary("bin/x", &elf_with_rodata(&blob)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "bin/x: Go build info: truncated version string"
+        );
+    }
+
+    #[test]
+    fn varints() {
+        assert_eq!(
+            varint_string(b"\x03abcrest"),
+            Some((&b"abc"[..], &b"rest"[..]))
+        );
+        assert_eq!(varint_string(b"\x05abc"), None);
+        assert_eq!(
+            varint_string(b"\xff\xff\xff\xff\xff\xff\xff\xff\xff\x7f"),
+            None
+        );
+        assert_eq!(read_uint(&[1, 0, 0, 0], 4, false), 1);
+        assert_eq!(read_uint(&[0, 0, 0, 1], 4, true), 1);
+        assert_eq!(read_uint(&[1, 2], 8, false), 0);
+    }
 }

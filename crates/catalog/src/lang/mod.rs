@@ -49,6 +49,9 @@ pub(crate) struct Cataloger {
     pub wants: fn(&str) -> bool,
     pub parse: ParseFn,
     pub max_size: u64,
+    /// Reads only executable files (compiled binaries), so a scan does not
+    /// open every extension-less file of an image.
+    pub executables_only: bool,
 }
 
 impl Cataloger {
@@ -64,7 +67,14 @@ impl Cataloger {
             wants,
             parse,
             max_size: DEFAULT_MAX_FILE_SIZE,
+            executables_only: false,
         }
+    }
+
+    /// This cataloger reads compiled binaries: only executable files.
+    pub const fn executables(mut self) -> Cataloger {
+        self.executables_only = true;
+        self
     }
 }
 
@@ -77,6 +87,9 @@ impl Analyzer for Cataloger {
     }
     fn wants(&self, path: &str) -> bool {
         (self.wants)(path)
+    }
+    fn wants_file(&self, path: &str, _size: u64, executable: bool) -> bool {
+        (executable || !self.executables_only) && (self.wants)(path)
     }
     fn max_size(&self) -> u64 {
         self.max_size
@@ -153,6 +166,22 @@ pub(crate) fn wants_binary(path: &str) -> bool {
     !NOT_PROGRAMS.iter().any(|d| path.starts_with(d))
 }
 
+/// Whether `content` starts like an ELF, PE or Mach-O file: a cheap test
+/// before handing the bytes to `object`, as most binary candidates are not.
+pub(crate) fn is_object_file(content: &[u8]) -> bool {
+    match content.get(..4) {
+        Some(m) => {
+            m == b"\x7fELF"
+                || m.starts_with(b"MZ")
+                || matches!(
+                    m,
+                    [0xfe, 0xed, 0xfa, 0xce | 0xcf] | [0xce | 0xcf, 0xfa, 0xed, 0xfe]
+                )
+        }
+        None => false,
+    }
+}
+
 /// Reads at most `limit` bytes of zlib-compressed data, so a crafted section
 /// cannot expand without bound.
 pub(crate) fn inflate_zlib(data: &[u8], limit: u64) -> Result<Vec<u8>, String> {
@@ -190,6 +219,18 @@ mod tests {
     }
 
     #[test]
+    fn binary_catalogers_only_read_executables() {
+        let all = analyzers();
+        for name in ["go-binary", "cargo-auditable"] {
+            let a = all.iter().find(|a| a.name() == name).expect(name);
+            assert!(a.wants_file("usr/local/bin/app", 10_000, true), "{name}");
+            assert!(!a.wants_file("usr/local/bin/app", 10_000, false), "{name}");
+        }
+        let lock = all.iter().find(|a| a.name() == "cargo-lock").expect("cargo-lock");
+        assert!(lock.wants_file("src/Cargo.lock", 100, false));
+    }
+
+    #[test]
     fn path_helpers() {
         assert_eq!(file_name("a/b/c.txt"), "c.txt");
         assert_eq!(file_name("c.txt"), "c.txt");
@@ -201,7 +242,9 @@ mod tests {
     fn binary_candidates() {
         assert!(wants_binary("usr/local/bin/app"));
         assert!(wants_binary("ko-app/server"));
-        assert!(wants_binary("app/node_modules/@esbuild/linux-x64/bin/esbuild"));
+        assert!(wants_binary(
+            "app/node_modules/@esbuild/linux-x64/bin/esbuild"
+        ));
         assert!(!wants_binary("usr/share/doc/x/copyright"));
         assert!(!wants_binary("etc/hostname"));
         assert!(!wants_binary("app/LICENSE"));
@@ -216,7 +259,10 @@ mod tests {
         z.write_all(&vec![0u8; 1 << 20]).unwrap();
         let bomb = z.finish().unwrap();
         assert_eq!(inflate_zlib(&bomb, 1 << 20).unwrap().len(), 1 << 20);
-        assert_eq!(inflate_zlib(&bomb, 1000).unwrap_err(), "expands beyond 1000 bytes");
+        assert_eq!(
+            inflate_zlib(&bomb, 1000).unwrap_err(),
+            "expands beyond 1000 bytes"
+        );
         assert!(inflate_zlib(b"not zlib", 1000).is_err());
     }
 }

@@ -19,8 +19,18 @@ pub(crate) fn catalogers() -> Vec<Cataloger> {
             |p| matches!(file_name(p), "package-lock.json" | "npm-shrinkwrap.json"),
             parse_package_lock,
         ),
-        Cataloger::new("yarn-lock", 1, |p| file_name(p) == "yarn.lock", parse_yarn_lock),
-        Cataloger::new("pnpm-lock", 1, |p| file_name(p) == "pnpm-lock.yaml", parse_pnpm_lock),
+        Cataloger::new(
+            "yarn-lock",
+            1,
+            |p| file_name(p) == "yarn.lock",
+            parse_yarn_lock,
+        ),
+        Cataloger::new(
+            "pnpm-lock",
+            1,
+            |p| file_name(p) == "pnpm-lock.yaml",
+            parse_pnpm_lock,
+        ),
         Cataloger::new("node-modules", 1, wants_installed, parse_installed),
     ]
 }
@@ -227,14 +237,14 @@ fn parse_yarn_classic(path: &str, s: &str) -> FileOutput {
             continue;
         }
         let field = line.trim();
-        if line.starts_with("  ") && !line.starts_with("   ") {
-            if let Some(v) = field.strip_prefix("version ") {
-                if let Some((name, at)) = current.take() {
-                    let mut pkg = library(&name, v.trim().trim_matches('"'), path);
-                    pkg.location.line = Some(at);
-                    out.packages.push(pkg);
-                }
-            }
+        if line.starts_with("  ")
+            && !line.starts_with("   ")
+            && let Some(v) = field.strip_prefix("version ")
+            && let Some((name, at)) = current.take()
+        {
+            let mut pkg = library(&name, v.trim().trim_matches('"'), path);
+            pkg.location.line = Some(at);
+            out.packages.push(pkg);
         }
     }
     out
@@ -285,7 +295,8 @@ fn parse_yarn_berry(path: &str, s: &str) -> Result<FileOutput, AnalyzeError> {
             continue;
         }
         let Some(resolution) = entry.get("resolution").and_then(Value::as_str) else {
-            out.warnings.push(format!("{path}: entry {key:?} has no resolution"));
+            out.warnings
+                .push(format!("{path}: entry {key:?} has no resolution"));
             continue;
         };
         let Some((name, reference)) = split_name_version(resolution) else {
@@ -386,12 +397,16 @@ fn parse_pnpm_lock(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeErro
     for (key, entry) in &lock.packages {
         let bare = strip_peers(key.trim_start_matches('/'), major);
         let Some((name, version)) = pnpm_name_version(bare, major) else {
-            out.warnings.push(format!("{path}: cannot read package key {key:?}"));
+            out.warnings
+                .push(format!("{path}: cannot read package key {key:?}"));
             continue;
         };
         // Packages from tarballs or git carry their own name and version.
         let name = entry.get("name").and_then(Value::as_str).unwrap_or(name);
-        let version = entry.get("version").and_then(Value::as_str).unwrap_or(version);
+        let version = entry
+            .get("version")
+            .and_then(Value::as_str)
+            .unwrap_or(version);
         let mut pkg = library(name, version, path);
         pkg.direct = Some(direct.contains(bare));
         pkg.dev = match &reachable_prod {
@@ -431,7 +446,9 @@ fn strip_peers(key: &str, major: u32) -> &str {
     }
     // v5 puts the suffix on the version, the last segment; names may hold `_`.
     match key.rsplit_once('/') {
-        Some((name, version)) => &key[..name.len() + 1 + version.find('_').unwrap_or(version.len())],
+        Some((name, version)) => {
+            &key[..name.len() + 1 + version.find('_').unwrap_or(version.len())]
+        }
         None => key,
     }
 }
@@ -465,7 +482,9 @@ fn pnpm_reachable(snapshots: &BTreeMap<String, Value>, mut stack: Vec<String>) -
             }
         }
     }
-    seen.into_iter().map(|k| strip_peers(&k, 9).to_string()).collect()
+    seen.into_iter()
+        .map(|k| strip_peers(&k, 9).to_string())
+        .collect()
 }
 
 // ----------------------------------------------------- node_modules/**/package.json
@@ -508,7 +527,9 @@ mod tests {
     fn wants_only_package_roots_in_node_modules() {
         assert!(wants_installed("app/node_modules/a/package.json"));
         assert!(wants_installed("node_modules/@s/b/package.json"));
-        assert!(wants_installed("x/node_modules/a/node_modules/@s/b/package.json"));
+        assert!(wants_installed(
+            "x/node_modules/a/node_modules/@s/b/package.json"
+        ));
         assert!(!wants_installed("app/package.json"));
         assert!(!wants_installed("node_modules/a/lib/package.json"));
         assert!(!wants_installed("node_modules/a/package.jsonx"));
@@ -516,8 +537,14 @@ mod tests {
 
     #[test]
     fn name_version_split() {
-        assert_eq!(split_name_version("@babel/core@7.0.0"), Some(("@babel/core", "7.0.0")));
-        assert_eq!(split_name_version("lodash@npm:4.17.21"), Some(("lodash", "npm:4.17.21")));
+        assert_eq!(
+            split_name_version("@babel/core@7.0.0"),
+            Some(("@babel/core", "7.0.0"))
+        );
+        assert_eq!(
+            split_name_version("lodash@npm:4.17.21"),
+            Some(("lodash", "npm:4.17.21"))
+        );
         assert_eq!(split_name_version("lodash"), None);
         assert_eq!(split_name_version("@x"), None);
     }
@@ -528,7 +555,10 @@ mod tests {
         assert_eq!(strip_peers("a_b/1.0.0_react@18.0.0", 5), "a_b/1.0.0");
         assert_eq!(pnpm_name_version("@s/b/1.0.0", 5), Some(("@s/b", "1.0.0")));
         assert_eq!(pnpm_name_version("@s/b@1.0.0", 6), Some(("@s/b", "1.0.0")));
-        assert_eq!(pnpm_dep_key("a", "1.0.0(react@18.0.0)", 9), "a@1.0.0(react@18.0.0)");
+        assert_eq!(
+            pnpm_dep_key("a", "1.0.0(react@18.0.0)", 9),
+            "a@1.0.0(react@18.0.0)"
+        );
         assert_eq!(pnpm_dep_key("alias", "real@2.0.0", 9), "real@2.0.0");
         assert_eq!(pnpm_dep_key("a", "1.0.0", 5), "a/1.0.0");
     }
@@ -543,8 +573,15 @@ mod tests {
 
     #[test]
     fn yarn_classic_bad_entry_warns() {
-        let out = parse_yarn_lock("yarn.lock", b"# yarn lockfile v1\n\nnoversion:\n  version \"1\"\n").unwrap();
+        let out = parse_yarn_lock(
+            "yarn.lock",
+            b"# yarn lockfile v1\n\nnoversion:\n  version \"1\"\n",
+        )
+        .unwrap();
         assert!(out.packages.is_empty());
-        assert_eq!(out.warnings, vec!["yarn.lock:3: cannot read entry \"noversion\""]);
+        assert_eq!(
+            out.warnings,
+            vec!["yarn.lock:3: cannot read entry \"noversion\""]
+        );
     }
 }

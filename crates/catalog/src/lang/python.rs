@@ -13,9 +13,24 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 pub(crate) fn catalogers() -> Vec<Cataloger> {
     vec![
         Cataloger::new("python-installed", 1, wants_installed, parse_installed),
-        Cataloger::new("python-requirements", 1, wants_requirements, parse_requirements),
-        Cataloger::new("python-poetry", 1, |p| file_name(p) == "poetry.lock", parse_poetry),
-        Cataloger::new("python-pipenv", 1, |p| file_name(p) == "Pipfile.lock", parse_pipenv),
+        Cataloger::new(
+            "python-requirements",
+            1,
+            wants_requirements,
+            parse_requirements,
+        ),
+        Cataloger::new(
+            "python-poetry",
+            1,
+            |p| file_name(p) == "poetry.lock",
+            parse_poetry,
+        ),
+        Cataloger::new(
+            "python-pipenv",
+            1,
+            |p| file_name(p) == "Pipfile.lock",
+            parse_pipenv,
+        ),
         Cataloger::new("python-uv", 1, |p| file_name(p) == "uv.lock", parse_uv),
         Cataloger::new("python-pdm", 1, |p| file_name(p) == "pdm.lock", parse_pdm),
     ]
@@ -64,7 +79,12 @@ fn parse_installed(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeErro
             headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
         }
     }
-    let get = |k: &str| headers.iter().find(|(h, _)| h == k).map(|(_, v)| v.as_str());
+    let get = |k: &str| {
+        headers
+            .iter()
+            .find(|(h, _)| h == k)
+            .map(|(_, v)| v.as_str())
+    };
     let (Some(name), Some(version)) = (get("name"), get("version")) else {
         return Ok(FileOutput {
             warnings: vec![format!("{path}: no Name or Version header")],
@@ -82,7 +102,12 @@ fn parse_installed(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeErro
 /// `License-Expression` (PEP 639) wins; then a one-line `License` (older tools
 /// put the whole licence text there); then the trove classifiers.
 fn licenses(headers: &[(String, String)]) -> Vec<String> {
-    let get = |k: &str| headers.iter().find(|(h, _)| h == k).map(|(_, v)| v.as_str());
+    let get = |k: &str| {
+        headers
+            .iter()
+            .find(|(h, _)| h == k)
+            .map(|(_, v)| v.as_str())
+    };
     if let Some(e) = get("license-expression").filter(|e| !e.is_empty()) {
         return vec![e.to_string()];
     }
@@ -135,7 +160,10 @@ fn parse_requirements(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeE
     logical.extend(pending);
     for (lineno, line) in logical {
         // A `#` starts a comment only at the start or after whitespace.
-        let line = match line.find(" #").or_else(|| line.starts_with('#').then_some(0)) {
+        let line = match line
+            .find(" #")
+            .or_else(|| line.starts_with('#').then_some(0))
+        {
             Some(i) => &line[..i],
             None => &line[..],
         };
@@ -143,7 +171,10 @@ fn parse_requirements(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeE
         if line.is_empty() {
             continue;
         }
-        if let Some(rest) = line.strip_prefix("-r").or_else(|| line.strip_prefix("--requirement")) {
+        if let Some(rest) = line
+            .strip_prefix("-r")
+            .or_else(|| line.strip_prefix("--requirement"))
+        {
             let inc = rest.trim_start_matches([' ', '=']).trim();
             if !wants_requirements(inc) {
                 out.warnings.push(format!(
@@ -231,7 +262,8 @@ fn parse_poetry(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError> 
     let mut out = FileOutput::default();
     for p in lock.package {
         if p.version.is_empty() {
-            out.warnings.push(format!("{path}: package {} has no version", p.name));
+            out.warnings
+                .push(format!("{path}: package {} has no version", p.name));
             continue;
         }
         let mut pkg = library(&p.name, &p.version, path);
@@ -252,7 +284,8 @@ fn parse_pdm(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError> {
     let mut out = FileOutput::default();
     for p in lock.package {
         if p.version.is_empty() {
-            out.warnings.push(format!("{path}: package {} has no version", p.name));
+            out.warnings
+                .push(format!("{path}: package {} has no version", p.name));
             continue;
         }
         let mut pkg = library(&p.name, &p.version, path);
@@ -295,7 +328,12 @@ fn parse_uv(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError> {
             direct.insert(normalize_pypi_name(d));
             prod_roots.push(normalize_pypi_name(d));
         }
-        for d in root.dev_dependencies.values().flatten().map(|d| d.name.as_str()) {
+        for d in root
+            .dev_dependencies
+            .values()
+            .flatten()
+            .map(|d| d.name.as_str())
+        {
             direct.insert(normalize_pypi_name(d));
             dev_roots.push(normalize_pypi_name(d));
         }
@@ -376,9 +414,13 @@ mod tests {
 
     #[test]
     fn wants() {
-        assert!(wants_installed("usr/lib/python3/dist-packages/six-1.16.0.dist-info/METADATA"));
+        assert!(wants_installed(
+            "usr/lib/python3/dist-packages/six-1.16.0.dist-info/METADATA"
+        ));
         assert!(wants_installed("app/foo.egg-info/PKG-INFO"));
-        assert!(wants_installed("usr/lib/python2.7/dist-packages/foo-1.0.egg-info"));
+        assert!(wants_installed(
+            "usr/lib/python2.7/dist-packages/foo-1.0.egg-info"
+        ));
         assert!(!wants_installed("usr/share/doc/METADATA"));
         assert!(!wants_installed("src/PKG-INFO"));
         assert!(wants_requirements("app/requirements-dev.txt"));
@@ -401,7 +443,10 @@ mod tests {
     fn metadata_without_version_warns() {
         let out = parse_installed("a.dist-info/METADATA", b"Name: x\n").unwrap();
         assert!(out.packages.is_empty());
-        assert_eq!(out.warnings, vec!["a.dist-info/METADATA: no Name or Version header"]);
+        assert_eq!(
+            out.warnings,
+            vec!["a.dist-info/METADATA: no Name or Version header"]
+        );
     }
 
     #[test]
@@ -413,10 +458,15 @@ mod tests {
             .iter()
             .map(|p| (p.name.as_str(), p.version.as_str(), p.location.line))
             .collect();
-        assert_eq!(got, vec![("Flask", "2.0.1", Some(2)), ("bar", "2.0", Some(4))]);
+        assert_eq!(
+            got,
+            vec![("Flask", "2.0.1", Some(2)), ("bar", "2.0", Some(4))]
+        );
         assert_eq!(
             out.warnings,
-            vec!["requirements.txt:7: includes other.in, which is read only when its name matches *requirements*.txt"]
+            vec![
+                "requirements.txt:7: includes other.in, which is read only when its name matches *requirements*.txt"
+            ]
         );
     }
 
@@ -424,13 +474,20 @@ mod tests {
     fn poetry_1_category() {
         let l = b"[[package]]\nname = \"pytest\"\nversion = \"7.0.0\"\ncategory = \"dev\"\n\n[[package]]\nname = \"six\"\nversion = \"1.16.0\"\ncategory = \"main\"\n";
         let out = parse_poetry("poetry.lock", l).unwrap();
-        let got: Vec<_> = out.packages.iter().map(|p| (p.name.as_str(), p.dev)).collect();
+        let got: Vec<_> = out
+            .packages
+            .iter()
+            .map(|p| (p.name.as_str(), p.dev))
+            .collect();
         assert_eq!(got, vec![("pytest", true), ("six", false)]);
     }
 
     #[test]
     fn truncated_pipfile_lock_is_an_error_naming_the_file() {
         let e = parse_pipenv("app/Pipfile.lock", b"{\"default\": {").unwrap_err();
-        assert!(e.to_string().starts_with("app/Pipfile.lock: invalid JSON"), "{e}");
+        assert!(
+            e.to_string().starts_with("app/Pipfile.lock: invalid JSON"),
+            "{e}"
+        );
     }
 }

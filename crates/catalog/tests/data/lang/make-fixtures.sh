@@ -127,7 +127,34 @@ npm_fixtures() {
     (cd "$src/proj3" && npm shrinkwrap -q >/dev/null 2>&1 && mkdir -p "$out/shrinkwrap" && cp npm-shrinkwrap.json "$out/shrinkwrap/")
 }
 
-[ $# -gt 0 ] || set -- python npm
+cargo_fixtures() {
+    # A two-crate workspace: app needs aho-corasick (which needs memchr),
+    # bitflags 2 and the path crate util, which needs bitflags 1 and itoa.
+    # cargo writes v4; given a v3 file it keeps v3. v1 and v2 cannot be written
+    # by today's cargo and are hand-written beside these.
+    local out="$HERE/cargo" ws="$WORK/cargo"
+    mkdir -p "$ws" && cd "$ws"
+    cargo new -q --vcs none app && cargo new -q --vcs none --lib util
+    printf '[workspace]\nmembers = ["app", "util"]\nresolver = "2"\n' > Cargo.toml
+    printf 'util = { path = "../util" }\naho-corasick = "=1.1.3"\nbitflags = "=2.6.0"\n' >> app/Cargo.toml
+    printf 'bitflags1 = { package = "bitflags", version = "=1.3.2" }\nitoa = "=1.0.11"\n' >> util/Cargo.toml
+    printf 'pub fn add(a: u64, b: u64) -> String {\n    itoa::Buffer::new().format(a + b).to_string()\n}\n' > util/src/lib.rs
+    printf 'fn main() {\n    let ac = aho_corasick::AhoCorasick::new(["a"]).unwrap();\n    println!("{} {}", ac.patterns_len(), util::add(1, 2));\n}\n' > app/src/main.rs
+    cargo generate-lockfile -q
+    cargo update -q -p memchr --precise 2.8.3
+    mkdir -p "$out/v4" "$out/v3" "$out/auditable"
+    cp Cargo.lock "$out/v4/Cargo.lock"
+    sed -i 's/^version = 4/version = 3/' Cargo.lock && cargo update -q -p memchr --precise 2.8.3
+    cp Cargo.lock "$out/v3/Cargo.lock"
+    # The dependency JSON cargo-auditable (0.7.7) embeds, decompressed as text.
+    cargo auditable build -q
+    objcopy --dump-section .dep-v0="$WORK/dep.bin" target/debug/app
+    "$PY" -c 'import json,sys,zlib; d=json.loads(zlib.decompress(open(sys.argv[1],"rb").read())); print(json.dumps(d, indent=1))' \
+        "$WORK/dep.bin" > "$out/auditable/app.dep-v0.json"
+    cd - >/dev/null
+}
+
+[ $# -gt 0 ] || set -- python npm cargo
 for what in "$@"; do
     "${what}_fixtures"
 done
