@@ -80,7 +80,17 @@ echo "gzip OCI:       Trivy/drydock = $(ratio trivy-oci dd-oci)x, drydock/floor 
   python3 -c 'import json,sys; [print(p["name"], p["version"]) for p in json.load(sys.stdin)["inventory"]["packages"] if p["ecosystem"] in ("Debian","Ubuntu","Alpine","Rpm")]' |
   sort >"$OUT/dd.pkgs"
 trivy image "${TRIVY_FLAGS[@]}" --format cyclonedx --input "$OUT/bench-docker.tar" |
-  python3 -c 'import json,sys,urllib.parse as u; [print(c["name"], u.unquote(c["purl"].split("@",1)[1].split("?")[0])) for c in json.load(sys.stdin).get("components",[]) if c.get("purl","").startswith(("pkg:deb/","pkg:rpm/","pkg:apk/"))]' |
+  python3 -c '
+import json, sys, urllib.parse as u
+for c in json.load(sys.stdin).get("components", []):
+    purl = c.get("purl", "")
+    if not purl.startswith(("pkg:deb/", "pkg:rpm/", "pkg:apk/")):
+        continue
+    rest = purl.split("@", 1)[1]
+    version, _, query = rest.partition("?")
+    epoch = u.parse_qs(query).get("epoch", ["0"])[0]  # Trivy keeps the epoch in a qualifier
+    version = u.unquote(version)
+    print(c["name"], version if epoch == "0" else epoch + ":" + version)' |
   sort >"$OUT/trivy.pkgs"
 echo
 echo "OS packages: drydock $(wc -l <"$OUT/dd.pkgs"), Trivy $(wc -l <"$OUT/trivy.pkgs")"

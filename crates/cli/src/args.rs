@@ -1,4 +1,9 @@
 //! Command-line flags, in Trivy's shape where users have habits.
+//!
+//! Scan settings can also come from `DRYDOCK_*` environment variables and from
+//! a `drydock.yaml` config file; precedence is flag > environment > file
+//! (docs/cli.md). Settings the file may give are `Option`s here, so "not given
+//! on the command line" can be told from a default.
 
 use clap::{Args, Parser, Subcommand};
 use drydock_image::ImageSrc;
@@ -9,7 +14,7 @@ use std::path::PathBuf;
     name = "drydock",
     version,
     about = "Container security in one binary: inventory, vulnerabilities, misconfigurations, secrets",
-    after_help = "Examples:\n  drydock image alpine:3.20\n  drydock image --input image.tar --format cyclonedx --output sbom.json\n  drydock rootfs /\n  drydock fs ./my-project\n  drydock sbom --format spdx-json ./my-project"
+    after_help = "Examples:\n  drydock image alpine:3.20\n  drydock image --input image.tar --format cyclonedx --output sbom.json\n  drydock rootfs /\n  drydock fs ./my-project --severity HIGH,CRITICAL --exit-code 1\n  drydock sbom --format spdx-json ./my-project\n  drydock sbom-scan sbom.cdx.json\n  drydock db status"
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -18,48 +23,108 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Args, Debug, Clone)]
+#[derive(Args, Debug, Clone, Default)]
 pub struct GlobalArgs {
     /// Output format: table, json, cyclonedx, spdx-json. Repeat for several;
-    /// FORMAT=PATH writes that format to PATH.
-    #[arg(short = 'f', long, global = true, value_name = "FORMAT[=PATH]")]
+    /// FORMAT=PATH writes that format to PATH
+    #[arg(short = 'f', long, global = true, value_name = "FORMAT[=PATH]", env = "DRYDOCK_FORMAT", value_delimiter = ',')]
     pub format: Vec<String>,
-    /// Write the report to FILE instead of stdout (for the format without =PATH).
-    #[arg(short = 'o', long, global = true, value_name = "FILE")]
+    /// Write the report to FILE instead of stdout (for the format without =PATH)
+    #[arg(short = 'o', long, global = true, value_name = "FILE", env = "DRYDOCK_OUTPUT")]
     pub output: Option<PathBuf>,
-    /// Cache directory (layer analyses, vulnerability database).
+    /// Cache directory (layer analyses, vulnerability database)
     #[arg(long, global = true, env = "DRYDOCK_CACHE_DIR", value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
-    /// Do not read or write the layer cache.
-    #[arg(long, global = true)]
+    /// Do not read or write the layer cache
+    #[arg(long, global = true, env = "DRYDOCK_NO_CACHE")]
     pub no_cache: bool,
-    /// Print nothing but the report (no progress, no warnings).
-    #[arg(short, long, global = true)]
+    /// Print nothing but the report (no progress, no warnings)
+    #[arg(short, long, global = true, env = "DRYDOCK_QUIET")]
     pub quiet: bool,
-    /// Debug logging on stderr.
-    #[arg(short, long, global = true)]
+    /// Debug logging on stderr
+    #[arg(short, long, global = true, env = "DRYDOCK_DEBUG")]
     pub debug: bool,
+    /// Config file (default: ./drydock.yaml when present)
+    #[arg(short = 'c', long, global = true, env = "DRYDOCK_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub scan: ScanFlags,
+}
+
+/// What to scan for and when to fail.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ScanFlags {
+    /// Scanners to run: vuln (more as they land)
+    #[arg(long, global = true, value_delimiter = ',', env = "DRYDOCK_SCANNERS", value_name = "SCANNER,...")]
+    pub scanners: Vec<String>,
+    /// Severities to report: UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL (default: all)
+    #[arg(short, long, global = true, value_delimiter = ',', env = "DRYDOCK_SEVERITY", value_name = "SEVERITY,...")]
+    pub severity: Vec<String>,
+    /// Leave out vulnerabilities that have no fix yet
+    #[arg(long, global = true, env = "DRYDOCK_IGNORE_UNFIXED")]
+    pub ignore_unfixed: bool,
+    /// Exit with this code when findings remain after filtering (0: never fail)
+    #[arg(long, global = true, env = "DRYDOCK_EXIT_CODE", value_name = "N")]
+    pub exit_code: Option<u8>,
+    /// Fail (with --exit-code, else 1) when the OS is past its end of life
+    #[arg(long, global = true, env = "DRYDOCK_EXIT_ON_EOL")]
+    pub exit_on_eol: bool,
+    /// Ignore file (default: .drydockignore or .drydockignore.yaml in the working directory)
+    #[arg(long, global = true, env = "DRYDOCK_IGNOREFILE", value_name = "FILE")]
+    pub ignorefile: Option<PathBuf>,
+    /// OpenVEX or CycloneDX VEX document; repeatable
+    #[arg(long, global = true, env = "DRYDOCK_VEX", value_delimiter = ',', value_name = "FILE")]
+    pub vex: Vec<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Scan a container image (local daemon, registry, or --input archive/layout)
-    #[command(after_help = "Examples:\n  drydock image myapp:1.0                      # the local Docker daemon first, then the registry\n  drydock image --image-src remote registry.example.com/team/app:2.3\n  drydock image --insecure localhost:5000/app:dev\n  drydock image --input app.tar                 # docker save output (classic or OCI)\n  drydock image --input ./oci-layout --platform linux/arm64\n  drydock image --input app.tar -f json -o report.json")]
+    #[command(after_help = "Examples:\n  drydock image myapp:1.0                      # the local Docker daemon first, then the registry\n  drydock image --image-src remote registry.example.com/team/app:2.3\n  drydock image --insecure localhost:5000/app:dev\n  drydock image --input app.tar                 # docker save output (classic or OCI)\n  drydock image --input ./oci-layout --platform linux/arm64\n  drydock image --input app.tar -f json -o report.json\n  drydock image --input app.tar --severity CRITICAL --exit-code 1 --ignore-unfixed")]
     Image(ImageArgs),
     /// Scan a root filesystem directory (OS packages and installed language packages)
     #[command(after_help = "Examples:\n  drydock rootfs /                 # the host itself\n  drydock rootfs ./debian-rootfs -f cyclonedx -o sbom.json")]
     Rootfs(DirArgs),
     /// Scan a project directory or repository (lockfiles, manifests); honours .gitignore
-    #[command(after_help = "Examples:\n  drydock fs .\n  drydock fs ./service -f spdx-json -o sbom.spdx.json")]
+    #[command(after_help = "Examples:\n  drydock fs .\n  drydock fs ./service -f sarif=drydock.sarif --exit-code 1")]
     Fs(DirArgs),
     /// Write an SBOM (CycloneDX by default) of an image, archive or directory
     #[command(after_help = "Examples:\n  drydock sbom myapp:1.0\n  drydock sbom --input app.tar -f spdx-json -o app.spdx.json\n  drydock sbom ./my-project")]
     Sbom(SbomArgs),
+    /// Scan an SBOM (CycloneDX or SPDX JSON) for vulnerabilities
+    #[command(after_help = "Examples:\n  drydock sbom-scan sbom.cdx.json\n  drydock sbom-scan app.spdx.json --severity HIGH,CRITICAL --exit-code 1")]
+    SbomScan(SbomScanArgs),
+    /// Manage the vulnerability database
+    #[command(subcommand)]
+    Db(DbCommand),
     /// Empty drydock's caches
     #[command(after_help = "Examples:\n  drydock clean --cache")]
     Clean(CleanArgs),
     /// Print the version
     Version,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DbCommand {
+    /// Import OSV advisories (JSON files, directories, all.zip archives) into the local database
+    #[command(after_help = "Examples:\n  drydock db import ./osv-advisories/\n  drydock db import Debian-all.zip PyPI-all.zip")]
+    Import {
+        #[arg(value_name = "PATH", required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Download <mirror>/<Ecosystem>/all.zip for each ecosystem and swap the new database in atomically
+    #[command(after_help = "Examples:\n  drydock db update\n  drydock db update --ecosystem Debian --ecosystem PyPI\n  drydock db update --mirror http://mirror.internal/osv")]
+    Update {
+        /// Mirror base URL (default: OSV.dev's public bucket)
+        #[arg(long, value_name = "URL", env = "DRYDOCK_DB_MIRROR")]
+        mirror: Option<String>,
+        /// Ecosystem folder to fetch (repeatable; default: every ecosystem drydock matches)
+        #[arg(long = "ecosystem", value_name = "NAME")]
+        ecosystems: Vec<String>,
+    },
+    /// Show the database in use: age, sources, counts per ecosystem
+    #[command(after_help = "Examples:\n  drydock db status\n  drydock db status -f json")]
+    Status,
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -77,13 +142,13 @@ pub struct ImageOpts {
     #[arg(short, long, value_name = "FILE|DIR")]
     pub input: Option<PathBuf>,
     /// Platform to pick from multi-platform images
-    #[arg(long, default_value = "linux/amd64", value_name = "OS/ARCH[/VARIANT]")]
+    #[arg(long, default_value = "linux/amd64", value_name = "OS/ARCH[/VARIANT]", env = "DRYDOCK_PLATFORM")]
     pub platform: String,
     /// Where to look for REF, in order
-    #[arg(long, default_value = "docker,remote", value_name = "SRC,...")]
+    #[arg(long, default_value = "docker,remote", value_name = "SRC,...", env = "DRYDOCK_IMAGE_SRC")]
     pub image_src: String,
     /// Talk plain HTTP to the registry and skip certificate checks
-    #[arg(long)]
+    #[arg(long, env = "DRYDOCK_INSECURE")]
     pub insecure: bool,
     /// Registry user name (default: ~/.docker/config.json, else anonymous)
     #[arg(long, env = "DRYDOCK_USERNAME")]
@@ -109,11 +174,18 @@ pub struct SbomArgs {
 }
 
 #[derive(Args, Debug, Clone)]
+pub struct SbomScanArgs {
+    /// CycloneDX or SPDX JSON document
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+#[derive(Args, Debug, Clone)]
 pub struct CleanArgs {
     /// Remove cached layer analyses
     #[arg(long)]
     pub cache: bool,
-    /// Remove everything drydock cached
+    /// Remove everything drydock cached (layer analyses and the vulnerability database)
     #[arg(long)]
     pub all: bool,
 }
@@ -123,9 +195,9 @@ pub fn parse_image_src(s: &str) -> anyhow::Result<Vec<ImageSrc>> {
         .map(|p| match p.trim() {
             "docker" => Ok(ImageSrc::Docker),
             "remote" => Ok(ImageSrc::Remote),
-            other => Err(anyhow::Error::new(drydock_image::ImageError::Usage(format!(
+            other => Err(crate::usage(format!(
                 "unknown --image-src {other:?} (expected docker, remote)"
-            )))),
+            ))),
         })
         .collect()
 }

@@ -1,22 +1,39 @@
-//! The `drydock` command: parses flags, runs the subsystems, writes reports.
-//! It holds no analysis of its own.
+//! The `drydock` command: parses flags and config, runs the subsystems, writes
+//! reports, and turns the gate's verdict into the exit code. It holds no
+//! analysis of its own.
 
 mod args;
+mod config;
+mod db;
 mod output;
 mod progress;
 
 use anyhow::{Context, Result};
 use args::{Cli, Command, GlobalArgs, ImageArgs};
 use clap::Parser;
-use drydock_core::{ArtifactKind, Report, REPORT_SCHEMA_VERSION};
+use drydock_core::{ArtifactKind, REPORT_SCHEMA_VERSION, Report, ScanWarning};
 use drydock_image::{ImageScan, LayerCache, RunOptions};
-use std::path::PathBuf;
+use drydock_policy::{EXIT_SCAN_ERROR, EXIT_USAGE};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// Exit codes (docs/cli.md): 0 clean, the user's `--exit-code` for policy
-/// failures, these for the rest.
-const EXIT_USAGE: u8 = 2;
-const EXIT_SCAN_ERROR: u8 = 3;
+/// A mistake in how drydock was called: exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(String);
+
+pub fn usage(msg: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(UsageError(msg.into()))
+}
+
+fn is_usage(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.is::<UsageError>()
+            || c.is::<drydock_policy::PolicyError>()
+            || c.downcast_ref::<drydock_image::ImageError>()
+                .is_some_and(|ie| matches!(ie, drydock_image::ImageError::Usage(_)))
+    })
+}
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -27,7 +44,6 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    init_tracing(&cli.global);
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
@@ -40,16 +56,20 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             eprintln!("error: {e:#}");
-            let usage = e
-                .downcast_ref::<drydock_image::ImageError>()
-                .is_some_and(|ie| matches!(ie, drydock_image::ImageError::Usage(_)));
-            ExitCode::from(if usage { EXIT_USAGE } else { EXIT_SCAN_ERROR })
+            ExitCode::from(if is_usage(&e) { EXIT_USAGE } else { EXIT_SCAN_ERROR })
         }
     }
 }
 
 fn init_tracing(g: &GlobalArgs) {
-    let level = if g.debug { "debug" } else { "warn" };
+    // --quiet: nothing but the report; warnings stay in the report itself.
+    let level = if g.debug {
+        "debug"
+    } else if g.quiet {
+        "error"
+    } else {
+        "warn"
+    };
     let filter = tracing_subscriber::EnvFilter::try_from_env("DRYDOCK_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
     let _ = tracing_subscriber::fmt()
@@ -64,11 +84,19 @@ fn cache_dir(g: &GlobalArgs) -> PathBuf {
 }
 
 fn run(cli: Cli) -> Result<u8> {
-    let g = &cli.global;
+    let mut g = cli.global.clone();
+    let cwd = std::env::current_dir().context("reading the working directory")?;
+    if let Some(path) = config::locate(g.config.as_deref(), &cwd) {
+        let file = config::load(&path)?;
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_else(|| cwd.clone());
+        config::apply(&mut g, file, &dir);
+    }
+    init_tracing(&g);
+    let g = &g;
     match &cli.command {
-        Command::Image(a) => scan_and_report(g, Target::Image(a.clone()), "table"),
-        Command::Rootfs(a) => scan_and_report(g, Target::Dir(a.dir.clone(), ArtifactKind::Rootfs), "table"),
-        Command::Fs(a) => scan_and_report(g, Target::Dir(a.dir.clone(), ArtifactKind::Filesystem), "table"),
+        Command::Image(a) => scan_and_report(g, Target::Image(a.clone()), Defaults::SCAN),
+        Command::Rootfs(a) => scan_and_report(g, Target::Dir(a.dir.clone(), ArtifactKind::Rootfs), Defaults::SCAN),
+        Command::Fs(a) => scan_and_report(g, Target::Dir(a.dir.clone(), ArtifactKind::Filesystem), Defaults::SCAN),
         Command::Sbom(a) => {
             let target = if a.opts.input.is_some() {
                 Target::Image(ImageArgs {
@@ -79,17 +107,14 @@ fn run(cli: Cli) -> Result<u8> {
                 let t = a
                     .target
                     .clone()
-                    .context("drydock sbom needs a TARGET (image reference or directory) or --input")?;
+                    .ok_or_else(|| usage("drydock sbom needs a TARGET (image reference or directory) or --input"))?;
                 let p = PathBuf::from(&t);
                 if p.is_dir() {
                     Target::Dir(p, ArtifactKind::Filesystem)
                 } else if p.is_file() {
                     let mut opts = a.opts.clone();
                     opts.input = Some(p);
-                    Target::Image(ImageArgs {
-                        reference: None,
-                        opts,
-                    })
+                    Target::Image(ImageArgs { reference: None, opts })
                 } else {
                     Target::Image(ImageArgs {
                         reference: Some(t),
@@ -97,19 +122,27 @@ fn run(cli: Cli) -> Result<u8> {
                     })
                 }
             };
-            scan_and_report(g, target, "cyclonedx")
+            scan_and_report(g, target, Defaults::SBOM)
         }
+        Command::SbomScan(a) => scan_and_report(g, Target::Sbom(a.file.clone()), Defaults::SCAN),
+        Command::Db(cmd) => db::run(g, &cache_dir(g), cmd),
         Command::Clean(a) => {
             let dir = cache_dir(g);
-            if a.cache || a.all {
-                LayerCache::clear_all(&dir).with_context(|| format!("emptying {}", dir.display()))?;
-                if !g.quiet {
-                    eprintln!("emptied the layer cache in {}", dir.display());
+            if !(a.cache || a.all) {
+                return Err(usage("say what to clean: drydock clean --cache (or --all)"));
+            }
+            LayerCache::clear_all(&dir).with_context(|| format!("emptying {}", dir.display()))?;
+            if a.all {
+                let db = drydock_vulndb::default_db_path(&dir);
+                match std::fs::remove_file(&db) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                        return Err(e).with_context(|| format!("removing {}", db.display()));
+                    }
+                    _ => {}
                 }
-            } else {
-                anyhow::bail!(drydock_image::ImageError::Usage(
-                    "say what to clean: drydock clean --cache".into()
-                ));
+            }
+            if !g.quiet {
+                eprintln!("emptied the cache in {}", dir.display());
             }
             Ok(0)
         }
@@ -123,18 +156,147 @@ fn run(cli: Cli) -> Result<u8> {
 enum Target {
     Image(ImageArgs),
     Dir(PathBuf, ArtifactKind),
+    Sbom(PathBuf),
 }
 
-fn scan_and_report(g: &GlobalArgs, target: Target, default_format: &str) -> Result<u8> {
-    let outputs = output::parse_formats(&g.format, g.output.as_deref(), default_format)?;
-    let analyzers = drydock_catalog::all_analyzers();
-    let cache_root = cache_dir(g);
-    let fingerprint = drydock_core::analyze::analyzers_fingerprint(&analyzers);
-    let cache = LayerCache::new(&cache_root, &fingerprint);
-    let bar = progress::Bar::new(g.quiet);
+/// A target whose packages are read from files (not from an SBOM).
+enum ScanTarget {
+    Image(ImageArgs),
+    Dir(PathBuf, ArtifactKind),
+}
 
-    let scan: ImageScan = match target {
-        Target::Image(ImageArgs { reference, opts: a }) => {
+/// What a command does when the user does not say.
+struct Defaults {
+    format: &'static str,
+    scanners: &'static [&'static str],
+}
+
+impl Defaults {
+    const SCAN: Defaults = Defaults {
+        format: "table",
+        scanners: &["vuln"],
+    };
+    const SBOM: Defaults = Defaults {
+        format: "cyclonedx",
+        scanners: &[],
+    };
+}
+
+/// The scanners that exist; `--scanners` may name only these.
+const SCANNERS: &[&str] = &["vuln"];
+
+fn scanners(g: &GlobalArgs, defaults: &Defaults) -> Result<Vec<String>> {
+    let list: Vec<String> = if g.scan.scanners.is_empty() {
+        defaults.scanners.iter().map(|s| s.to_string()).collect()
+    } else {
+        g.scan.scanners.iter().map(|s| s.trim().to_ascii_lowercase()).filter(|s| !s.is_empty() && s != "none").collect()
+    };
+    for s in &list {
+        if !SCANNERS.contains(&s.as_str()) {
+            return Err(usage(format!("unknown scanner {s:?} (available: {})", SCANNERS.join(", "))));
+        }
+    }
+    Ok(list)
+}
+
+fn policy(g: &GlobalArgs, cwd: &Path) -> Result<drydock_policy::Policy> {
+    let severities = g
+        .scan
+        .severity
+        .iter()
+        .map(|s| s.parse::<drydock_core::Severity>().map_err(|e| usage(e.to_string())))
+        .collect::<Result<Vec<_>>>()?;
+    let ignore_path = g.scan.ignorefile.clone().or_else(|| drydock_policy::discover(cwd));
+    let ignore = match ignore_path {
+        Some(p) => Some(drydock_policy::IgnoreFile::load(&p)?),
+        None => None,
+    };
+    let vex = g
+        .scan
+        .vex
+        .iter()
+        .map(|p| drydock_policy::VexDocument::load(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let p = drydock_policy::Policy {
+        severities,
+        ignore_unfixed: g.scan.ignore_unfixed,
+        exit_code: g.scan.exit_code.unwrap_or(0),
+        exit_on_eol: g.scan.exit_on_eol,
+        ignore,
+        vex,
+    };
+    p.validate()?;
+    Ok(p)
+}
+
+fn scan_and_report(g: &GlobalArgs, target: Target, defaults: Defaults) -> Result<u8> {
+    // Everything the user could get wrong is checked before the long work.
+    let outputs = output::parse_formats(&g.format, g.output.as_deref(), defaults.format)?;
+    let scanners = scanners(g, &defaults)?;
+    let cwd = std::env::current_dir().context("reading the working directory")?;
+    let policy = policy(g, &cwd)?;
+    let cache_root = cache_dir(g);
+
+    let (artifact, inventory, warnings) = match target {
+        Target::Sbom(path) => {
+            let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            let (mut artifact, inventory) =
+                drydock_sbom::read(&bytes).with_context(|| format!("reading SBOM {}", path.display()))?;
+            artifact.name = path.display().to_string();
+            artifact.kind = ArtifactKind::Sbom;
+            (artifact, inventory, Vec::new())
+        }
+        other => {
+            let scan_target = match other {
+                Target::Image(a) => ScanTarget::Image(a),
+                Target::Dir(d, k) => ScanTarget::Dir(d, k),
+                Target::Sbom(_) => return Err(usage("internal: SBOM target reached the file scanner")),
+            };
+            let scan = inventory_scan(g, scan_target, &cache_root)?;
+            let inventory = drydock_catalog::inventory::assemble(scan.merged.files.iter().map(|f| {
+                drydock_catalog::inventory::FoundFile {
+                    path: &f.path,
+                    os: f.output.os.as_ref(),
+                    packages: &f.output.packages,
+                }
+            }));
+            (scan.artifact, inventory, scan.warnings)
+        }
+    };
+    for w in &warnings {
+        tracing::warn!("{}: {}", w.input, w.message);
+    }
+    let mut report = Report {
+        schema_version: REPORT_SCHEMA_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        created_at: now_rfc3339(),
+        artifact,
+        inventory,
+        findings: Vec::new(),
+        warnings,
+        db: None,
+    };
+    if scanners.iter().any(|s| s == "vuln") {
+        vuln_scan(&mut report, &cache_root)?;
+    }
+    let outcome = drydock_policy::apply(&policy, &mut report, &drydock_policy::today_utc());
+    if !g.quiet {
+        for n in &outcome.notices {
+            eprintln!("notice: {n}");
+        }
+    }
+    output::write_all(&report, &outputs)?;
+    Ok(outcome.exit_code)
+}
+
+/// Reads the target's packages: an image from wherever it is, or a directory.
+fn inventory_scan(g: &GlobalArgs, target: ScanTarget, cache_root: &Path) -> Result<ImageScan> {
+    let analyzers = drydock_catalog::all_analyzers();
+    let fingerprint = drydock_core::analyze::analyzers_fingerprint(&analyzers);
+    let cache = LayerCache::new(cache_root, &fingerprint);
+    let bar = progress::Bar::new(g.quiet);
+    let scan = match target {
+        ScanTarget::Image(ImageArgs { reference, opts: a }) => {
             let platform = drydock_image::Platform::parse(&a.platform)?;
             let opts = RunOptions {
                 analyzers: &analyzers,
@@ -147,9 +309,7 @@ fn scan_and_report(g: &GlobalArgs, target: Target, default_format: &str) -> Resu
                 drydock_image::scan_input(input, reference.as_deref(), &platform, &opts)
                     .with_context(|| format!("scanning {}", input.display()))?
             } else {
-                let reference = reference
-                    .clone()
-                    .context("drydock image needs an image reference or --input FILE|DIR")?;
+                let reference = reference.ok_or_else(|| usage("drydock image needs an image reference or --input FILE|DIR"))?;
                 let sources = args::parse_image_src(&a.image_src)?;
                 let reg = drydock_image::registry::RegistryOptions {
                     insecure: a.insecure,
@@ -161,41 +321,30 @@ fn scan_and_report(g: &GlobalArgs, target: Target, default_format: &str) -> Resu
                     .with_context(|| format!("scanning {reference}"))?
             }
         }
-        Target::Dir(dir, kind) => {
+        ScanTarget::Dir(dir, kind) => {
             let opts = drydock_image::dir::DirOptions {
                 analyzers: &analyzers,
                 respect_gitignore: kind == ArtifactKind::Filesystem,
-                skip: vec![cache_root.clone()],
+                skip: vec![cache_root.to_path_buf()],
                 progress: bar.as_progress(),
             };
-            drydock_image::dir::scan_dir(&dir, kind, &opts)
-                .with_context(|| format!("scanning {}", dir.display()))?
+            drydock_image::dir::scan_dir(&dir, kind, &opts).with_context(|| format!("scanning {}", dir.display()))?
         }
     };
     bar.finish();
+    Ok(scan)
+}
 
-    let inventory = drydock_catalog::inventory::assemble(scan.merged.files.iter().map(|f| {
-        drydock_catalog::inventory::FoundFile {
-            path: &f.path,
-            os: f.output.os.as_ref(),
-            packages: &f.output.packages,
-        }
-    }));
-    for w in &scan.warnings {
-        tracing::warn!("{}: {}", w.input, w.message);
-    }
-    let report = Report {
-        schema_version: REPORT_SCHEMA_VERSION,
-        tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        created_at: now_rfc3339(),
-        artifact: scan.artifact,
-        inventory,
-        findings: Vec::new(),
-        warnings: scan.warnings,
-        db: None,
-    };
-    output::write_all(&report, &outputs)?;
-    Ok(0)
+/// Matches the inventory against the vulnerability database (the user's, else
+/// the baseline shipped inside the binary).
+fn vuln_scan(report: &mut Report, cache_root: &Path) -> Result<()> {
+    let db = drydock_vulndb::open_default(cache_root).context("opening the vulnerability database")?;
+    let (findings, warnings): (Vec<_>, Vec<ScanWarning>) =
+        drydock_vulndb::match_inventory(&db, &report.inventory).context("matching vulnerabilities")?;
+    report.findings.extend(findings);
+    report.warnings.extend(warnings);
+    report.db = Some(db.info().clone());
+    Ok(())
 }
 
 fn now_rfc3339() -> String {

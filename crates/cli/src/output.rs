@@ -1,6 +1,6 @@
 //! `--format` / `--output`: which writers run and where each one writes.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use drydock_core::Report;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -20,7 +20,7 @@ impl Format {
             "json" => Format::Json,
             "cyclonedx" => Format::CycloneDx,
             "spdx-json" | "spdx" => Format::SpdxJson,
-            other => bail!(drydock_image::ImageError::Usage(format!(
+            other => return Err(crate::usage(format!(
                 "unknown format {other:?} (expected table, json, cyclonedx, spdx-json)"
             ))),
         })
@@ -60,8 +60,8 @@ pub fn parse_formats(formats: &[String], output: Option<&Path>, default: &str) -
         }
     }
     if bare > 1 {
-        bail!(drydock_image::ImageError::Usage(
-            "several formats without =PATH would all go to the same place; give FORMAT=PATH".into()
+        return Err(crate::usage(
+            "several formats without =PATH would all go to the same place; give FORMAT=PATH",
         ));
     }
     Ok(outs)

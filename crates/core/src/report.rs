@@ -127,6 +127,50 @@ pub struct Finding {
     pub location: Location,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<Suppression>,
+    /// Compliance controls this check maps to, `FRAMEWORK:CONTROL`
+    /// (`CIS-Docker-1.6:5.4`, `NIST-800-190:4.4.3`, `PCI-DSS-4.0:6.3.3`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub compliance: Vec<String>,
+    /// What was seen: the field and value, the matched text (redacted for secrets).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+    /// Remarks on how the finding was made (e.g. matched through another distribution's data).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+impl Finding {
+    /// A finding with the fields every kind has; the rest empty.
+    pub fn new(
+        kind: FindingKind,
+        id: impl Into<String>,
+        title: impl Into<String>,
+        severity: Severity,
+        location: Location,
+    ) -> Finding {
+        Finding {
+            kind,
+            id: id.into(),
+            aliases: Vec::new(),
+            title: title.into(),
+            description: String::new(),
+            severity,
+            package_ref: None,
+            package_name: None,
+            installed_version: None,
+            fixed_version: None,
+            status: None,
+            cvss_score: None,
+            cvss_vector: None,
+            references: Vec::new(),
+            remediation: String::new(),
+            location,
+            suppressed: None,
+            compliance: Vec::new(),
+            evidence: None,
+            notes: Vec::new(),
+        }
+    }
 }
 
 /// The vulnerability database a report was made with.

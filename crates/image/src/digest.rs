@@ -3,10 +3,16 @@
 use sha2::{Digest as _, Sha256};
 use std::io::{self, Read};
 
+/// Where the bytes read are hashed.
+enum Hasher {
+    None,
+    Inline(Sha256),
+}
+
 /// Wraps a reader and hashes every byte read, counting them too.
 pub struct HashingReader<R> {
     inner: R,
-    hasher: Sha256,
+    hasher: Hasher,
     count: u64,
 }
 
@@ -14,16 +20,34 @@ impl<R: Read> HashingReader<R> {
     pub fn new(inner: R) -> Self {
         HashingReader {
             inner,
-            hasher: Sha256::new(),
+            hasher: Hasher::Inline(Sha256::new()),
+            count: 0,
+        }
+    }
+
+    /// Counts without hashing, for a stream another reader already hashes
+    /// (an uncompressed layer's diffID is its blob digest).
+    pub fn counting_only(inner: R) -> Self {
+        HashingReader {
+            inner,
+            hasher: Hasher::None,
             count: 0,
         }
     }
 
     /// Reads what is left (so the digest covers the whole stream) and returns
     /// `sha256:<hex>` with the byte count.
+    /// Without a hasher (see [`counting_only`](Self::counting_only)) the digest is empty.
     pub fn finish(mut self) -> io::Result<(String, u64)> {
         io::copy(&mut self, &mut io::sink())?;
-        Ok((format!("sha256:{}", hex::encode(self.hasher.finalize())), self.count))
+        let hasher = match self.hasher {
+            Hasher::None => None,
+            Hasher::Inline(h) => Some(h),
+        };
+        let digest = hasher
+            .map(|h| format!("sha256:{}", hex::encode(h.finalize())))
+            .unwrap_or_default();
+        Ok((digest, self.count))
     }
 
     pub fn bytes_read(&self) -> u64 {
@@ -34,7 +58,10 @@ impl<R: Read> HashingReader<R> {
 impl<R: Read> Read for HashingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
+        match &mut self.hasher {
+            Hasher::None => {}
+            Hasher::Inline(h) => h.update(&buf[..n]),
+        }
         self.count += n as u64;
         Ok(n)
     }
@@ -62,6 +89,8 @@ mod tests {
     fn hashes_stream() {
         let r = HashingReader::new(&b"hello"[..]);
         let (d, n) = r.finish().unwrap();
+        let c = HashingReader::counting_only(&b"hello"[..]);
+        assert_eq!(c.finish().unwrap(), (String::new(), 5));
         assert_eq!(
             d,
             "sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"

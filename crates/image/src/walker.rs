@@ -125,13 +125,14 @@ pub fn analyze_layer<R: Read>(
     let result = match compression {
         Compression::Gzip => {
             let dec = flate2::bufread::MultiGzDecoder::new(&mut raw);
-            walk_tar(dec, name, analyzers, limits, &mut out)
+            walk_tar(dec, true, name, analyzers, limits, &mut out)
         }
         Compression::Zstd => match zstd::stream::read::Decoder::with_buffer(&mut raw) {
-            Ok(dec) => walk_tar(dec, name, analyzers, limits, &mut out),
+            Ok(dec) => walk_tar(dec, true, name, analyzers, limits, &mut out),
             Err(e) => Err(e),
         },
-        Compression::None => walk_tar(&mut raw, name, analyzers, limits, &mut out),
+        // Uncompressed: the diffID is the blob digest, hashed once below.
+        Compression::None => walk_tar(&mut raw, false, name, analyzers, limits, &mut out),
     };
     if let Err(e) = result {
         out.complete = false;
@@ -144,7 +145,12 @@ pub fn analyze_layer<R: Read>(
     // Whatever follows the compressed stream still belongs to the blob digest.
     let hashing = raw.into_inner();
     match hashing.finish() {
-        Ok((digest, _)) => out.blob_digest = digest,
+        Ok((digest, _)) => {
+            if out.compression == "none" {
+                out.diff_id = digest.clone();
+            }
+            out.blob_digest = digest;
+        }
         Err(e) => {
             out.complete = false;
             out.warnings.push(ScanWarning {
@@ -158,6 +164,7 @@ pub fn analyze_layer<R: Read>(
 
 fn walk_tar<R: Read>(
     decompressed: R,
+    hash: bool,
     name: &str,
     analyzers: &[Box<dyn Analyzer>],
     limits: Limits,
@@ -167,7 +174,11 @@ fn walk_tar<R: Read>(
         inner: decompressed,
         left: limits.max_layer_bytes,
     };
-    let hashing = HashingReader::new(limited);
+    let hashing = if hash {
+        HashingReader::new(limited)
+    } else {
+        HashingReader::counting_only(limited)
+    };
     let mut archive = tar::Archive::new(hashing);
     // Content of wanted files, kept so hard links to them can be analyzed too.
     let mut retained: HashMap<String, std::sync::Arc<Vec<u8>>> = HashMap::new();
@@ -289,7 +300,9 @@ fn walk_tar<R: Read>(
     let mut hashing = archive.into_inner();
     io::copy(&mut hashing, &mut io::sink())?;
     let (diff_id, size) = hashing.finish()?;
-    out.diff_id = diff_id;
+    if hash {
+        out.diff_id = diff_id;
+    }
     out.size = size;
     Ok(())
 }

@@ -23,7 +23,7 @@ const CREATED_BY_MAX: usize = 40;
 
 /// Where packages and findings are grouped: the OS, or one file of language packages.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-enum Target {
+pub(crate) enum Target {
     Os,
     /// A lockfile, manifest, archive or binary path.
     File(String),
@@ -52,22 +52,12 @@ fn render(report: &Report, color: bool) -> String {
     let vulnerability_mode = !report.findings.is_empty() || report.db.is_some();
 
     if vulnerability_mode {
-        let by_ref: BTreeMap<String, &Package> = report
-            .inventory
-            .packages
-            .iter()
-            .map(|p| (p.bom_ref(), p))
-            .collect();
+        let by_ref = packages_by_ref(report);
         let mut vulns: BTreeMap<Target, Vec<&Finding>> = BTreeMap::new();
         let mut others: BTreeMap<String, Vec<&Finding>> = BTreeMap::new();
         for f in &report.findings {
             if f.kind == FindingKind::Vulnerability {
-                let target = f
-                    .package_ref
-                    .as_ref()
-                    .and_then(|r| by_ref.get(r))
-                    .map(|p| target_of(p))
-                    .unwrap_or_else(|| Target::File(f.location.path.clone()));
+                let target = vulnerability_target(&by_ref, f);
                 vulns.entry(target).or_default().push(f);
             } else {
                 others.entry(f.location.path.clone()).or_default().push(f);
@@ -107,7 +97,26 @@ fn render(report: &Report, color: bool) -> String {
     out
 }
 
-fn target_of(p: &Package) -> Target {
+/// The inventory's packages by `bom-ref`, which findings name in `package_ref`.
+pub(crate) fn packages_by_ref(report: &Report) -> BTreeMap<String, &Package> {
+    report
+        .inventory
+        .packages
+        .iter()
+        .map(|p| (p.bom_ref(), p))
+        .collect()
+}
+
+/// The target a vulnerability is shown under: its package's, else the file it names.
+pub(crate) fn vulnerability_target(by_ref: &BTreeMap<String, &Package>, f: &Finding) -> Target {
+    f.package_ref
+        .as_ref()
+        .and_then(|r| by_ref.get(r))
+        .map(|p| target_of(p))
+        .unwrap_or_else(|| Target::File(f.location.path.clone()))
+}
+
+pub(crate) fn target_of(p: &Package) -> Target {
     if p.ecosystem.is_os() {
         Target::Os
     } else {
@@ -135,7 +144,7 @@ fn target_path(path: &str) -> String {
 }
 
 /// `image (debian 12)` for the OS, `app/package-lock.json (npm)` for a file.
-fn target_title(report: &Report, target: &Target, pkgs: Option<&Vec<&Package>>) -> String {
+pub(crate) fn target_title(report: &Report, target: &Target, pkgs: Option<&Vec<&Package>>) -> String {
     match target {
         Target::Os => match &report.inventory.os {
             Some(os) => format!("{} ({} {})", report.artifact.name, os.family, os.version),
@@ -258,7 +267,7 @@ fn status(f: &Finding) -> &'static str {
     }
 }
 
-fn truncate(s: &str, max: usize) -> String {
+pub(crate) fn truncate(s: &str, max: usize) -> String {
     let s = s.trim();
     if s.chars().count() <= max {
         s.to_string()
@@ -390,19 +399,21 @@ fn layer(p: &Package) -> String {
     let Some(layer) = &p.location.layer else {
         return String::new();
     };
-    let hex = layer
-        .diff_id
-        .split_once(':')
-        .map_or(layer.diff_id.as_str(), |(_, h)| h);
-    let short: String = hex.chars().take(12).collect();
+    let short = short_digest(&layer.diff_id);
     match layer.created_by.as_deref().map(clean_created_by) {
         Some(cmd) if !cmd.is_empty() => format!("{short} {}", truncate(&cmd, CREATED_BY_MAX)),
         _ => short,
     }
 }
 
+/// The first 12 hex digits of a `sha256:…` digest, as `docker images` shows ids.
+pub(crate) fn short_digest(digest: &str) -> String {
+    let hex = digest.split_once(':').map_or(digest, |(_, h)| h);
+    hex.chars().take(12).collect()
+}
+
 /// Drops the shell wrapper and BuildKit marker Docker adds to history lines.
-fn clean_created_by(cmd: &str) -> String {
+pub(crate) fn clean_created_by(cmd: &str) -> String {
     let cmd = cmd.trim();
     let cmd = cmd.strip_suffix("# buildkit").unwrap_or(cmd).trim_end();
     let cmd = cmd

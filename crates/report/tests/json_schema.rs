@@ -110,6 +110,9 @@ fn maximal_report() -> Report {
                 source: "vex".into(),
                 reason: "the vulnerable code is not in the execute path".into(),
             }),
+            compliance: vec!["NIST-800-190:4.1.1".into()],
+            evidence: Some("@babel/traverse 7.23.2 in app/package-lock.json".into()),
+            notes: vec!["matched by purl".into()],
         }],
         warnings: vec![ScanWarning {
             input: "app/static/bundle.js.map".into(),

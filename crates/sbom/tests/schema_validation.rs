@@ -89,6 +89,9 @@ fn sparse_reports_validate_too() {
         remediation: String::new(),
         location: Location::default(),
         suppressed: None,
+        compliance: Vec::new(),
+        evidence: None,
+        notes: Vec::new(),
     }];
     let doc = cyclonedx(&report);
     assert_eq!(cyclonedx_errors(&doc), Vec::<String>::new());

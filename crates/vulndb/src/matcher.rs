@@ -422,6 +422,9 @@ fn finding(pkg: &Package, group: &[&Hit], installed: &drydock_version::Version) 
         remediation,
         location: pkg.location.clone(),
         suppressed: None,
+        compliance: Vec::new(),
+        evidence: None,
+        notes: Vec::new(),
     }
 }
 

@@ -100,6 +100,9 @@ fn vuln(
         remediation: String::new(),
         location: pkg.location.clone(),
         suppressed: None,
+        compliance: Vec::new(),
+        evidence: None,
+        notes: Vec::new(),
     }
 }
 
@@ -134,6 +137,9 @@ fn other(
             line,
         },
         suppressed: None,
+        compliance: Vec::new(),
+        evidence: None,
+        notes: Vec::new(),
     }
 }
 

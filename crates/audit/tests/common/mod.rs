@@ -1,0 +1,108 @@
+//! Fixtures on the real daemon: an image imported from the debootstrap root
+//! filesystem, containers and networks with unique names and a unique label,
+//! all removed on drop (also when the test fails).
+
+#![allow(dead_code)]
+
+use std::process::Command;
+
+pub fn docker(args: &[&str]) -> String {
+    drydock_testkit::run(Command::new("docker").args(args)).trim().to_string()
+}
+
+pub fn docker_ok(args: &[&str]) -> bool {
+    Command::new("docker").args(args).output().map(|o| o.status.success()).unwrap_or(false)
+}
+
+/// Everything one test created on the daemon, labelled `drydock.test=<run>`.
+pub struct Fixture {
+    /// Unique per test and process: `<test>-<pid>`.
+    pub run: String,
+    pub label: String,
+    pub images: Vec<String>,
+    pub networks: Vec<String>,
+    pub rootfs_tar: tempfile::TempDir,
+}
+
+impl Fixture {
+    pub fn new(test: &str) -> Fixture {
+        let run = format!("{test}-{}", std::process::id());
+        let dir = tempfile::tempdir().unwrap();
+        let tar = dir.path().join("rootfs.tar");
+        let rootfs = drydock_testkit::bookworm_rootfs();
+        drydock_testkit::run(Command::new("tar").arg("-C").arg(&rootfs).arg("-cf").arg(&tar).arg("."));
+        Fixture { label: format!("drydock.test={run}"), run, images: Vec::new(), networks: Vec::new(), rootfs_tar: dir }
+    }
+
+    /// `docker import`s the root filesystem under `tag` with the test label
+    /// plus `changes`, and returns the image id.
+    pub fn import(&mut self, tag: &str, changes: &[&str]) -> String {
+        let tar = self.rootfs_tar.path().join("rootfs.tar");
+        let label_change = format!("LABEL {}", self.label);
+        let mut args: Vec<String> = vec!["import".into(), "--change".into(), label_change];
+        for c in changes {
+            args.push("--change".into());
+            args.push(c.to_string());
+        }
+        args.push(tar.display().to_string());
+        args.push(tag.to_string());
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let id = docker(&refs);
+        self.images.push(id.clone());
+        self.images.push(tag.to_string());
+        id
+    }
+
+    pub fn name(&self, what: &str) -> String {
+        format!("ddaudit-{}-{what}", self.run)
+    }
+
+    /// `docker run -d --name <unique> --label <test label> <args> <image> <cmd>`; returns the id.
+    pub fn run_container(&self, what: &str, args: &[&str], image: &str, cmd: &[&str]) -> String {
+        self.container("run", what, args, image, cmd)
+    }
+
+    /// `docker create` (never started): for settings this sandbox cannot start
+    /// (`--privileged` needs capabilities the test machine may not grant).
+    pub fn create_container(&self, what: &str, args: &[&str], image: &str, cmd: &[&str]) -> String {
+        self.container("create", what, args, image, cmd)
+    }
+
+    fn container(&self, verb: &str, what: &str, args: &[&str], image: &str, cmd: &[&str]) -> String {
+        let name = self.name(what);
+        let mut a: Vec<&str> = vec![verb, "--name", &name, "--label", &self.label];
+        if verb == "run" {
+            a.push("-d");
+        }
+        a.extend_from_slice(args);
+        a.push(image);
+        a.extend_from_slice(cmd);
+        docker(&a)
+    }
+
+    pub fn network(&mut self, what: &str) -> String {
+        let name = self.name(what);
+        docker(&["network", "create", "--label", &self.label, &name]);
+        self.networks.push(name.clone());
+        name
+    }
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        let ids = Command::new("docker")
+            .args(["ps", "-aq", "--filter", &format!("label={}", self.label)])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).to_string())
+            .unwrap_or_default();
+        for id in ids.split_whitespace() {
+            let _ = Command::new("docker").args(["rm", "-f", "-v", id]).output();
+        }
+        for n in &self.networks {
+            let _ = Command::new("docker").args(["network", "rm", n]).output();
+        }
+        for i in self.images.iter().rev() {
+            let _ = Command::new("docker").args(["rmi", "-f", i]).output();
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! `drydock db import|update|status`.
+
+use crate::args::{DbCommand, GlobalArgs};
+use anyhow::{Context, Result};
+use drydock_vulndb::{ImportOptions, Seed, UpdateOptions, default_db_path};
+use std::io::Write;
+use std::path::Path;
+
+pub fn run(g: &GlobalArgs, cache_dir: &Path, cmd: &DbCommand) -> Result<u8> {
+    let db_path = default_db_path(cache_dir);
+    std::fs::create_dir_all(cache_dir).with_context(|| format!("creating {}", cache_dir.display()))?;
+    match cmd {
+        DbCommand::Import { paths } => {
+            // A new database starts from the shipped baseline, so importing one
+            // ecosystem does not lose the others.
+            let opts = ImportOptions {
+                seed: Seed::Baseline,
+                ..ImportOptions::default()
+            };
+            let stats = drydock_vulndb::import_with(&db_path, paths, &opts)?;
+            for w in &stats.warnings {
+                tracing::warn!("{w:?}");
+            }
+            if !g.quiet {
+                eprintln!(
+                    "imported {} records from {} files ({} stored, {} withdrawn skipped, {} warnings) into {}\ndatabase {} built {}",
+                    stats.records,
+                    stats.files,
+                    stats.stored,
+                    stats.withdrawn,
+                    stats.warnings.len(),
+                    db_path.display(),
+                    stats.db.content_hash,
+                    stats.db.built_at
+                );
+            }
+            Ok(0)
+        }
+        DbCommand::Update { mirror, ecosystems } => {
+            let ecos: Vec<String> = if ecosystems.is_empty() {
+                drydock_vulndb::DEFAULT_ECOSYSTEMS.iter().map(|s| s.to_string()).collect()
+            } else {
+                ecosystems.clone()
+            };
+            let mut opts = UpdateOptions::new(
+                mirror.clone().unwrap_or_else(|| drydock_vulndb::DEFAULT_MIRROR.to_string()),
+                ecos,
+            );
+            opts.seed = Seed::Baseline;
+            let report = drydock_vulndb::update(&db_path, &opts)?;
+            if !g.quiet {
+                for s in &report.sources {
+                    eprintln!("{}: {:?} ({})", s.ecosystem, s.outcome, s.url);
+                }
+                eprintln!(
+                    "{} {} (built {})",
+                    if report.replaced { "new database" } else { "database unchanged" },
+                    report.db.content_hash,
+                    report.db.built_at
+                );
+            }
+            Ok(0)
+        }
+        DbCommand::Status => {
+            let status = if db_path.exists() {
+                drydock_vulndb::status(&db_path)?
+            } else {
+                drydock_vulndb::open_default(cache_dir)?.status()?
+            };
+            let stdout = std::io::stdout();
+            let mut w = stdout.lock();
+            if g.format.iter().any(|f| f == "json") {
+                serde_json::to_writer_pretty(&mut w, &status)?;
+                writeln!(w)?;
+            } else {
+                writeln!(w, "database:   {}", status.path.display())?;
+                writeln!(w, "schema:     {}", status.schema_version)?;
+                writeln!(w, "built:      {}", status.built_at)?;
+                if let Some(age) = status.age_seconds {
+                    writeln!(w, "age:        {} days", age / 86_400)?;
+                }
+                writeln!(w, "hash:       {}", status.content_hash)?;
+                writeln!(w, "advisories: {}", status.advisories)?;
+                writeln!(w, "sources:")?;
+                for s in &status.sources {
+                    writeln!(w, "  {} ({}): {} records", s.name, s.kind, s.records)?;
+                }
+                writeln!(w, "ecosystems:")?;
+                for e in &status.ecosystems {
+                    writeln!(w, "  {:<20} {:>7} advisories {:>7} packages", e.ecosystem, e.advisories, e.packages)?;
+                }
+            }
+            Ok(0)
+        }
+    }
+}

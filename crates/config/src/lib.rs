@@ -1,0 +1,337 @@
+//! Misconfiguration scanning of Dockerfiles, Kubernetes manifests and Docker
+//! Compose files (docs/misconfig.md).
+//!
+//! Each file type has a parser that keeps line numbers and a set of checks
+//! keyed by rule id; the rules' metadata (title, severity, why, how to fix,
+//! references, compliance) lives in `rules/*.yaml`, embedded and parsed once.
+//! Users disable rules by id and add their own in Rego (conftest conventions),
+//! which is only loaded when they give a policy directory. Inline
+//! `# drydock:ignore=RULE-ID reason` comments mark findings suppressed.
+
+mod compose;
+pub mod dockerfile;
+mod docs;
+mod kubernetes;
+mod rego;
+mod rules;
+mod suppress;
+pub mod yaml;
+
+pub use docs::rule_docs;
+pub use rego::PolicySet;
+pub use rules::{Family, RuleMeta, rule, rules};
+
+use drydock_core::Finding;
+use rules::{Hit, finding_from_hit};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// Everything that stops a file or a policy from being read.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}:{line}: cannot parse Dockerfile: {message}")]
+    Dockerfile {
+        path: String,
+        line: u32,
+        message: String,
+    },
+    #[error("{path}:{line}: cannot parse YAML: {message}")]
+    Yaml {
+        path: String,
+        line: u32,
+        message: String,
+    },
+    #[error("{path}: not UTF-8 text")]
+    NotUtf8 { path: String },
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot walk {}: {message}", path.display())]
+    Walk { path: PathBuf, message: String },
+    #[error("policy {}: {message}", path.display())]
+    Policy { path: PathBuf, message: String },
+    #[error("{path}: policy evaluation failed: {message}")]
+    PolicyEval { path: String, message: String },
+    #[error("unknown rule id {0:?} (see `drydock config --list-rules`)")]
+    UnknownRule(String),
+}
+
+/// What kind of configuration a file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileType {
+    Dockerfile,
+    Kubernetes,
+    Compose,
+}
+
+/// The file name alone decides: Dockerfile, Containerfile, `*.dockerfile`,
+/// `Dockerfile.*`, Compose names, and YAML (whose content decides later).
+pub fn wants(path: &str) -> bool {
+    name_type(path).is_some()
+}
+
+enum NameType {
+    Dockerfile,
+    Compose,
+    Yaml,
+}
+
+fn name_type(path: &str) -> Option<NameType> {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let lower = name.to_ascii_lowercase();
+    let is_yaml = lower.ends_with(".yaml") || lower.ends_with(".yml");
+    if lower == "dockerfile"
+        || lower == "containerfile"
+        || lower.ends_with(".dockerfile")
+        || lower.ends_with(".containerfile")
+        || ((lower.starts_with("dockerfile.") || lower.starts_with("containerfile."))
+            && !is_yaml
+            && !lower.ends_with(".dockerignore"))
+    {
+        return Some(NameType::Dockerfile);
+    }
+    if is_yaml {
+        if lower.starts_with("compose") || lower.starts_with("docker-compose") {
+            return Some(NameType::Compose);
+        }
+        return Some(NameType::Yaml);
+    }
+    None
+}
+
+/// The type of `path` with content `text`, or `None` when it is neither.
+pub fn detect(path: &str, docs: Option<&[yaml::Node]>) -> Option<FileType> {
+    match name_type(path)? {
+        NameType::Dockerfile => Some(FileType::Dockerfile),
+        NameType::Compose => Some(FileType::Compose),
+        NameType::Yaml => {
+            let docs = docs?;
+            if docs
+                .iter()
+                .any(|d| d.get("apiVersion").is_some() && d.get("kind").is_some())
+            {
+                Some(FileType::Kubernetes)
+            } else if docs.first().is_some_and(|d| d.get("services").is_some()) {
+                Some(FileType::Compose)
+            } else {
+                None
+            }
+        }
+    }
+}
+
+/// Built-in rules, minus the disabled ones, plus users' Rego policies.
+#[derive(Default)]
+pub struct ConfigScanner {
+    disabled: HashSet<String>,
+    policies: Option<PolicySet>,
+}
+
+impl ConfigScanner {
+    /// All built-in rules, no Rego.
+    pub fn new() -> ConfigScanner {
+        ConfigScanner::default()
+    }
+
+    /// Turns off the rules `ids` (built-in ids, or the ids users' policies give).
+    /// An id that is no built-in rule is accepted when it could be a policy's
+    /// (not `DD-…`); a mistyped built-in id is an error.
+    pub fn disable<I, S>(mut self, ids: I) -> Result<ConfigScanner, ConfigError>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        for id in ids {
+            let id = id.into();
+            if id.starts_with("DD-") && rule(&id).is_none() {
+                return Err(ConfigError::UnknownRule(id));
+            }
+            self.disabled.insert(id);
+        }
+        Ok(self)
+    }
+
+    /// Loads every `.rego` file under each directory (conftest conventions).
+    pub fn with_policy_dirs<P: AsRef<Path>>(
+        mut self,
+        dirs: &[P],
+    ) -> Result<ConfigScanner, ConfigError> {
+        if dirs.is_empty() {
+            return Ok(self);
+        }
+        self.policies = Some(PolicySet::load(dirs)?);
+        Ok(self)
+    }
+
+    fn enabled(&self, id: &str) -> bool {
+        !self.disabled.contains(id)
+    }
+
+    /// Scans one file. Files that are not configuration give no findings.
+    /// `path` is used as given in the findings' locations.
+    pub fn scan_file(&self, path: &str, content: &[u8]) -> Result<Vec<Finding>, ConfigError> {
+        let mut kube = Vec::new();
+        let mut findings = self.scan_file_inner(path, content, &mut kube)?;
+        if let Some((text, docs)) = kube.pop()
+            && self.enabled(kubernetes::NETPOL_RULE)
+        {
+            let hits = kubernetes::network_segmentation(&[docs.as_slice()])
+                .into_iter()
+                .map(|(_, h)| h)
+                .collect();
+            findings.extend(self.to_findings(path, &text, hits));
+        }
+        Ok(findings)
+    }
+
+    /// Parses and checks one file; hands back a Kubernetes file's documents so
+    /// cross-document rules can see a whole directory.
+    fn scan_file_inner(
+        &self,
+        path: &str,
+        content: &[u8],
+        kube: &mut Vec<(String, Vec<yaml::Node>)>,
+    ) -> Result<Vec<Finding>, ConfigError> {
+        let Some(kind) = name_type(path) else {
+            return Ok(Vec::new());
+        };
+        let text = std::str::from_utf8(content)
+            .map_err(|_| ConfigError::NotUtf8 { path: path.into() })?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if let NameType::Dockerfile = kind {
+            let df = dockerfile::parse(text).map_err(|e| ConfigError::Dockerfile {
+                path: path.into(),
+                line: e.line,
+                message: e.message,
+            })?;
+            let hits = dockerfile::checks::run(&df, &|id| self.enabled(id));
+            let mut findings = self.to_findings(path, text, hits);
+            if let Some(p) = &self.policies {
+                let input = dockerfile::checks::rego_input(&df);
+                let hits = p.eval(path, FileType::Dockerfile, &input, None, 1)?;
+                findings.extend(self.policy_findings(path, text, hits));
+            }
+            return Ok(findings);
+        }
+        if matches!(kind, NameType::Yaml) && !looks_like_config(text) {
+            return Ok(Vec::new());
+        }
+        let docs = yaml::load(text).map_err(|(line, message)| ConfigError::Yaml {
+            path: path.into(),
+            line,
+            message,
+        })?;
+        let Some(ftype) = detect(path, Some(&docs)) else {
+            return Ok(Vec::new());
+        };
+        let hits = match ftype {
+            FileType::Kubernetes => kubernetes::run(&docs, &|id| self.enabled(id)),
+            FileType::Compose => compose::run(&docs, &|id| self.enabled(id)),
+            FileType::Dockerfile => Vec::new(),
+        };
+        let mut findings = self.to_findings(path, text, hits);
+        if let Some(p) = &self.policies {
+            for doc in &docs {
+                if doc.is_null() {
+                    continue;
+                }
+                for item in kubernetes::list_items(doc) {
+                    let hits = p.eval(path, ftype, &item.to_json(), Some(item), item.line)?;
+                    findings.extend(self.policy_findings(path, text, hits));
+                }
+            }
+        }
+        if ftype == FileType::Kubernetes {
+            kube.push((text.to_string(), docs));
+        }
+        Ok(findings)
+    }
+
+    fn to_findings(&self, path: &str, text: &str, hits: Vec<Hit>) -> Vec<Finding> {
+        let mut findings: Vec<Finding> = hits.iter().map(|h| finding_from_hit(path, h)).collect();
+        suppress::apply(text, &mut findings);
+        findings
+    }
+
+    fn policy_findings(&self, path: &str, text: &str, found: Vec<Finding>) -> Vec<Finding> {
+        let mut findings: Vec<Finding> = found
+            .into_iter()
+            .filter(|f| self.enabled(&f.id))
+            .map(|mut f| {
+                f.location.path = path.to_string();
+                f
+            })
+            .collect();
+        suppress::apply(text, &mut findings);
+        findings
+    }
+
+    /// Walks `root` (respecting `.gitignore`, `.ignore` and hidden files as git
+    /// does) and scans every configuration file. The namespace network-policy
+    /// rule sees every Kubernetes file of the tree at once. Paths in findings
+    /// are relative to `root`, `/`-separated. A file that cannot be parsed is
+    /// an error naming it; callers wanting to go on can scan file by file.
+    pub fn scan_dir(&self, root: &Path) -> Result<Vec<Finding>, ConfigError> {
+        if root.is_file() {
+            let content = std::fs::read(root).map_err(|source| ConfigError::Read {
+                path: root.to_path_buf(),
+                source,
+            })?;
+            return self.scan_file(&root.to_string_lossy(), &content);
+        }
+        let mut paths = Vec::new();
+        for entry in ignore::WalkBuilder::new(root).build() {
+            let entry = entry.map_err(|e| ConfigError::Walk {
+                path: root.to_path_buf(),
+                message: e.to_string(),
+            })?;
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
+            let rel = entry
+                .path()
+                .strip_prefix(root)
+                .unwrap_or(entry.path())
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            if wants(&rel) {
+                paths.push((rel, entry.path().to_path_buf()));
+            }
+        }
+        paths.sort();
+        let mut findings = Vec::new();
+        let mut kube: Vec<(String, Vec<yaml::Node>)> = Vec::new();
+        let mut kube_paths: Vec<String> = Vec::new();
+        for (rel, full) in &paths {
+            let content = std::fs::read(full).map_err(|source| ConfigError::Read {
+                path: full.clone(),
+                source,
+            })?;
+            let before = kube.len();
+            findings.extend(self.scan_file_inner(rel, &content, &mut kube)?);
+            if kube.len() > before {
+                kube_paths.push(rel.clone());
+            }
+        }
+        if self.enabled(kubernetes::NETPOL_RULE) {
+            let files: Vec<&[yaml::Node]> = kube.iter().map(|(_, d)| d.as_slice()).collect();
+            for (idx, hit) in kubernetes::network_segmentation(&files) {
+                if let (Some((text, _)), Some(path)) = (kube.get(idx), kube_paths.get(idx)) {
+                    findings.extend(self.to_findings(path, text, vec![hit]));
+                }
+            }
+        }
+        Ok(findings)
+    }
+}
+
+/// Cheap pre-filter so YAML that is surely neither Kubernetes nor Compose
+/// (CI pipelines, OpenAPI specs) is not parsed at all.
+fn looks_like_config(text: &str) -> bool {
+    (text.contains("apiVersion") && text.contains("kind")) || text.contains("services")
+}
