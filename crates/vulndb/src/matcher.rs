@@ -380,13 +380,10 @@ fn finding(pkg: &Package, group: &[&Hit], installed: &drydock_version::Version) 
         (Some(src), true) if *src != pkg.name => format!("{} (source package {src})", pkg.name),
         _ => pkg.name.clone(),
     };
-    let mut remediation = match &fixed {
+    let remediation = match &fixed {
         Some(f) => format!("Upgrade {subject} to {f} or later."),
         None => format!("No fixed version of {subject} is known yet."),
     };
-    if let Some(note) = &borrowed {
-        remediation.push_str(&format!(" Note: {note}."));
-    }
 
     let title = if primary.summary.is_empty() {
         first_line(&primary.details).unwrap_or_else(|| id.clone())
@@ -424,7 +421,7 @@ fn finding(pkg: &Package, group: &[&Hit], installed: &drydock_version::Version) 
         suppressed: None,
         compliance: Vec::new(),
         evidence: None,
-        notes: Vec::new(),
+        notes: borrowed.into_iter().collect(),
     }
 }
 
