@@ -89,7 +89,11 @@ fn name_of(file: &str, id: u32) -> Option<String> {
 /// The unit file of a systemd unit, in the places distributions install them
 /// (an override in /etc wins).
 pub fn unit_file(name: &str) -> String {
-    for dir in ["/etc/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"] {
+    for dir in [
+        "/etc/systemd/system",
+        "/usr/lib/systemd/system",
+        "/lib/systemd/system",
+    ] {
         let p = format!("{dir}/{name}");
         if Path::new(&p).exists() {
             return p;
@@ -102,7 +106,10 @@ pub fn unit_file(name: &str) -> String {
 pub fn dockerd_args() -> Option<Vec<String>> {
     for e in std::fs::read_dir("/proc").ok()?.flatten() {
         let name = e.file_name();
-        let Some(pid) = name.to_str().filter(|s| s.bytes().all(|b| b.is_ascii_digit())) else {
+        let Some(pid) = name
+            .to_str()
+            .filter(|s| s.bytes().all(|b| b.is_ascii_digit()))
+        else {
             continue;
         };
         let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();

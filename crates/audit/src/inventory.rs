@@ -5,8 +5,8 @@
 //! [`build`] is pure over the gathered records, so thresholds are tested
 //! without waiting days; [`inventory`] gathers them from the live daemon.
 
-use crate::checks::container::published_ports;
 pub use crate::checks::container::PortBinding;
+use crate::checks::container::published_ports;
 use crate::json::{at, i64_at, str_at};
 use crate::live::{Client, api, tag_now};
 use crate::rules::{Catalog, RuleConfig, TargetKind};
@@ -144,18 +144,28 @@ impl DockerInventory {
     }
 
     /// The findings about one target name.
-    pub fn findings_for<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a CheckResult> + 'a {
+    pub fn findings_for<'a>(
+        &'a self,
+        name: &str,
+    ) -> impl Iterator<Item = &'a CheckResult> + use<'a> {
+        let name = name.to_string();
         self.findings.iter().filter(move |f| f.target.name == name)
     }
 }
 
 fn parse_time(s: &str) -> Option<OffsetDateTime> {
-    OffsetDateTime::parse(s, &Rfc3339).ok().filter(|t| t.year() > 1)
+    OffsetDateTime::parse(s, &Rfc3339)
+        .ok()
+        .filter(|t| t.year() > 1)
 }
 
 fn labels_of(v: Option<&Value>) -> BTreeMap<String, String> {
     v.and_then(Value::as_object)
-        .map(|m| m.iter().map(|(k, v)| (k.clone(), crate::json::render(v))).collect())
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), crate::json::render(v)))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -172,7 +182,9 @@ pub(crate) fn container_record(c: &Value, tag_now: Option<Option<String>>) -> Co
         started_at: t("State.StartedAt"),
         finished_at: t("State.FinishedAt"),
         restart_count: i64_at(c, "RestartCount"),
-        restarting: at(c, "State.Restarting").and_then(Value::as_bool).unwrap_or(false),
+        restarting: at(c, "State.Restarting")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
         labels: labels_of(at(c, "Config.Labels")),
         ports: published_ports(c),
         network_mode: str_at(c, "HostConfig.NetworkMode").to_string(),
@@ -194,7 +206,9 @@ impl Emit<'_> {
         if !self.catalog.is_enabled(id) {
             return;
         }
-        let Some(m) = self.catalog.get(id) else { return };
+        let Some(m) = self.catalog.get(id) else {
+            return;
+        };
         self.out.push(CheckResult {
             id: id.into(),
             cis_id: m.cis.clone(),
@@ -221,14 +235,27 @@ pub fn build(
     networks: Vec<NetworkRecord>,
     opts: &InventoryOptions<'_>,
 ) -> Result<DockerInventory, AuditError> {
-    let catalog = Catalog::with_config(&RuleConfig { custom: Vec::new(), ..opts.config.clone() })?;
+    let catalog = Catalog::with_config(&RuleConfig {
+        custom: Vec::new(),
+        ..opts.config.clone()
+    })?;
     images.sort_by(|a, b| a.repo_tags.cmp(&b.repo_tags).then(a.id.cmp(&b.id)));
     let now = opts.now.unwrap_or_else(OffsetDateTime::now_utc);
-    let mut e = Emit { catalog: &catalog, out: Vec::new() };
-    let names: HashMap<&str, &str> = containers.iter().map(|c| (c.id.as_str(), c.name.as_str())).collect();
+    let mut e = Emit {
+        catalog: &catalog,
+        out: Vec::new(),
+    };
+    let names: HashMap<&str, &str> = containers
+        .iter()
+        .map(|c| (c.id.as_str(), c.name.as_str()))
+        .collect();
 
     for c in &containers {
-        let t = Target { kind: TargetKind::Container, name: c.name.clone(), id: Some(c.id.clone()) };
+        let t = Target {
+            kind: TargetKind::Container,
+            name: c.name.clone(),
+            id: Some(c.id.clone()),
+        };
         if matches!(c.state.as_str(), "exited" | "dead" | "created") {
             let (when, field) = match c.finished_at.as_deref().and_then(parse_time) {
                 Some(f) => (Some(f), "State.FinishedAt"),
@@ -237,11 +264,18 @@ pub fn build(
             if let Some(when) = when {
                 let age = days(now, when);
                 if age >= opts.exited_days {
-                    let stamp = if field == "Created" { c.created.clone() } else { c.finished_at.clone().unwrap_or_default() };
+                    let stamp = if field == "Created" {
+                        c.created.clone()
+                    } else {
+                        c.finished_at.clone().unwrap_or_default()
+                    };
                     e.fail(
                         "DD-SPRAWL-EXITED",
                         t.clone(),
-                        format!("State.Status={}, {field}={stamp} ({age} days ago; threshold {} days)", c.state, opts.exited_days),
+                        format!(
+                            "State.Status={}, {field}={stamp} ({age} days ago; threshold {} days)",
+                            c.state, opts.exited_days
+                        ),
                     );
                 }
             }
@@ -250,7 +284,10 @@ pub fn build(
             e.fail(
                 "DD-SPRAWL-RESTART-LOOP",
                 t.clone(),
-                format!("State.Restarting={}, RestartCount={} (threshold {})", c.restarting, c.restart_count, opts.restart_threshold),
+                format!(
+                    "State.Restarting={}, RestartCount={} (threshold {})",
+                    c.restarting, c.restart_count, opts.restart_threshold
+                ),
             );
         }
         if let Some(Some(now_id)) = &c.tag_now
@@ -259,7 +296,12 @@ pub fn build(
             e.fail(
                 "DD-SPRAWL-STALE-TAG",
                 t.clone(),
-                format!("Config.Image={} now names {}, the container runs Image={}", c.image, crate::short_id(now_id), crate::short_id(&c.image_id)),
+                format!(
+                    "Config.Image={} now names {}, the container runs Image={}",
+                    c.image,
+                    crate::short_id(now_id),
+                    crate::short_id(&c.image_id)
+                ),
             );
         }
         let missing: Vec<&str> = opts
@@ -269,39 +311,94 @@ pub fn build(
             .filter(|l| !c.labels.contains_key(*l))
             .collect();
         if !missing.is_empty() {
-            e.fail("DD-SPRAWL-MISSING-LABELS", t.clone(), format!("Config.Labels lacks {}", missing.join(", ")));
+            e.fail(
+                "DD-SPRAWL-MISSING-LABELS",
+                t.clone(),
+                format!("Config.Labels lacks {}", missing.join(", ")),
+            );
         }
-        if let Some(n) = opts.vuln_lookup.and_then(|f| f(&c.image_id)).filter(|n| *n > 0) {
+        if let Some(n) = opts
+            .vuln_lookup
+            .and_then(|f| f(&c.image_id))
+            .filter(|n| *n > 0)
+        {
             e.fail(
                 "DD-SPRAWL-VULNERABLE",
                 t.clone(),
-                format!("Image={} ({}): {n} HIGH/CRITICAL vulnerabilities in drydock's scan cache", crate::short_id(&c.image_id), c.image),
+                format!(
+                    "Image={} ({}): {n} HIGH/CRITICAL vulnerabilities in drydock's scan cache",
+                    crate::short_id(&c.image_id),
+                    c.image
+                ),
             );
         }
-        let wide: Vec<String> = c.ports.iter().filter(|p| p.all_interfaces()).map(|p| p.to_string()).collect();
+        let wide: Vec<String> = c
+            .ports
+            .iter()
+            .filter(|p| p.all_interfaces())
+            .map(|p| p.to_string())
+            .collect();
         if !wide.is_empty() {
-            e.fail("DD-NET-ALL-INTERFACES", t.clone(), format!("published {}", wide.join(", ")));
+            e.fail(
+                "DD-NET-ALL-INTERFACES",
+                t.clone(),
+                format!("published {}", wide.join(", ")),
+            );
         }
         if c.networks.iter().any(|n| n == "bridge") {
-            e.fail("DD-NET-DEFAULT-BRIDGE", t.clone(), format!("HostConfig.NetworkMode={}; NetworkSettings.Networks has bridge", c.network_mode));
+            e.fail(
+                "DD-NET-DEFAULT-BRIDGE",
+                t.clone(),
+                format!(
+                    "HostConfig.NetworkMode={}; NetworkSettings.Networks has bridge",
+                    c.network_mode
+                ),
+            );
         }
         if let Some(other) = c.network_mode.strip_prefix("container:") {
-            let with = names.get(other).copied().map(str::to_string).unwrap_or_else(|| crate::short_id(other).to_string());
-            e.fail("DD-NET-SHARED-NETNS", t.clone(), format!("HostConfig.NetworkMode={} (shares with {with})", c.network_mode));
+            let with = names
+                .get(other)
+                .copied()
+                .map(str::to_string)
+                .unwrap_or_else(|| crate::short_id(other).to_string());
+            e.fail(
+                "DD-NET-SHARED-NETNS",
+                t.clone(),
+                format!(
+                    "HostConfig.NetworkMode={} (shares with {with})",
+                    c.network_mode
+                ),
+            );
         }
     }
 
     for img in images.iter().filter(|i| i.in_scope) {
-        let name = img.repo_tags.iter().find(|t| *t != "<none>:<none>").cloned().unwrap_or_else(|| crate::short_id(&img.id).to_string());
-        let t = Target { kind: TargetKind::Image, name, id: Some(img.id.clone()) };
+        let name = img
+            .repo_tags
+            .iter()
+            .find(|t| *t != "<none>:<none>")
+            .cloned()
+            .unwrap_or_else(|| crate::short_id(&img.id).to_string());
+        let t = Target {
+            kind: TargetKind::Image,
+            name,
+            id: Some(img.id.clone()),
+        };
         if img.used_by.is_empty() {
             if img.dangling() {
-                e.fail("DD-SPRAWL-DANGLING", t.clone(), "RepoTags=[] and no container uses it".into());
+                e.fail(
+                    "DD-SPRAWL-DANGLING",
+                    t.clone(),
+                    "RepoTags=[] and no container uses it".into(),
+                );
             } else {
                 e.fail(
                     "DD-SPRAWL-UNUSED",
                     t.clone(),
-                    format!("RepoTags={}; no container uses it", serde_json::to_string(&img.repo_tags).unwrap_or_default()),
+                    format!(
+                        "RepoTags={}; no container uses it",
+                        serde_json::to_string(&img.repo_tags).unwrap_or_default()
+                    ),
                 );
             }
         }
@@ -311,20 +408,36 @@ pub fn build(
                 e.fail(
                     "DD-SPRAWL-OLD-IMAGE",
                     t,
-                    format!("Created={} ({age} days ago; threshold {} days)", img.created, opts.image_age_days),
+                    format!(
+                        "Created={} ({age} days ago; threshold {} days)",
+                        img.created, opts.image_age_days
+                    ),
                 );
             }
         }
     }
 
     for n in &networks {
-        if n.driver == "bridge" && !n.containers.is_empty() && n.icc_option.as_deref() != Some("false") {
-            let t = Target { kind: TargetKind::Network, name: n.name.clone(), id: Some(n.id.clone()) };
+        if n.driver == "bridge"
+            && !n.containers.is_empty()
+            && n.icc_option.as_deref() != Some("false")
+        {
+            let t = Target {
+                kind: TargetKind::Network,
+                name: n.name.clone(),
+                id: Some(n.id.clone()),
+            };
             let opt = match &n.icc_option {
                 Some(v) => format!("Options.com.docker.network.bridge.enable_icc={v}"),
-                None => "Options.com.docker.network.bridge.enable_icc not set (enabled)".to_string(),
+                None => {
+                    "Options.com.docker.network.bridge.enable_icc not set (enabled)".to_string()
+                }
             };
-            e.fail("DD-NET-ICC-OPEN", t, format!("{opt}; attached: {}", n.containers.join(", ")));
+            e.fail(
+                "DD-NET-ICC-OPEN",
+                t,
+                format!("{opt}; attached: {}", n.containers.join(", ")),
+            );
         }
     }
     Ok(DockerInventory {
@@ -343,23 +456,34 @@ pub fn inventory(opts: &InventoryOptions<'_>) -> Result<DockerInventory, AuditEr
     gather(&client, opts)
 }
 
-pub(crate) fn gather(client: &Client, opts: &InventoryOptions<'_>) -> Result<DockerInventory, AuditError> {
+pub(crate) fn gather(
+    client: &Client,
+    opts: &InventoryOptions<'_>,
+) -> Result<DockerInventory, AuditError> {
     // Usage is over every container, whatever the scope: an image is unused
     // only if no container at all runs it.
     let all = client
-        .block(client.docker.list_containers(Some(
-            bollard::query_parameters::ListContainersOptionsBuilder::default().all(true).build(),
-        )))
+        .block(
+            client.docker.list_containers(Some(
+                bollard::query_parameters::ListContainersOptionsBuilder::default()
+                    .all(true)
+                    .build(),
+            )),
+        )
         .map_err(|e| api("list containers", e))?;
     let mut used: HashMap<String, Vec<String>> = HashMap::new();
     for c in &all {
         if let (Some(img), Some(name)) = (&c.image_id, c.names.as_ref().and_then(|n| n.first())) {
-            used.entry(img.clone()).or_default().push(name.trim_start_matches('/').to_string());
+            used.entry(img.clone())
+                .or_default()
+                .push(name.trim_start_matches('/').to_string());
         }
     }
     let mut containers = Vec::new();
     for id in client.container_ids(true, &opts.label_filter)? {
-        let Some(c) = client.inspect_container(&id)? else { continue };
+        let Some(c) = client.inspect_container(&id)? else {
+            continue;
+        };
         let tn = tag_now(client, &c)?;
         containers.push(container_record(&c, tn));
     }
@@ -371,9 +495,14 @@ pub(crate) fn gather(client: &Client, opts: &InventoryOptions<'_>) -> Result<Doc
     }
     let list = |f: &HashMap<String, Vec<String>>| {
         client
-            .block(client.docker.list_images(Some(
-                bollard::query_parameters::ListImagesOptionsBuilder::default().all(false).filters(f).build(),
-            )))
+            .block(
+                client.docker.list_images(Some(
+                    bollard::query_parameters::ListImagesOptionsBuilder::default()
+                        .all(false)
+                        .filters(f)
+                        .build(),
+                )),
+            )
             .map_err(|e| api("list images", e))
     };
     let labelled: Vec<String> = list(&filters)?.into_iter().map(|i| i.id).collect();
@@ -413,7 +542,9 @@ pub(crate) fn gather(client: &Client, opts: &InventoryOptions<'_>) -> Result<Doc
         }
     }
     for (name, members) in attached {
-        let Some(n) = client.inspect_network(&name)? else { continue };
+        let Some(n) = client.inspect_network(&name)? else {
+            continue;
+        };
         networks.push(NetworkRecord {
             id: str_at(&n, "Id").to_string(),
             name: name.clone(),
@@ -470,24 +601,52 @@ mod tests {
             rec("up", "running", "0001-01-01T00:00:00Z"),
         ];
         let images = vec![
-            img("sha256:aaa", &["shop:1"], "2025-10-01T00:00:00Z", &["old", "recent", "up"]),
+            img(
+                "sha256:aaa",
+                &["shop:1"],
+                "2025-10-01T00:00:00Z",
+                &["old", "recent", "up"],
+            ),
             img("sha256:bbb", &[], "2026-02-28T00:00:00Z", &[]),
             img("sha256:ccc", &["tool:2"], "2026-02-28T00:00:00Z", &[]),
         ];
-        let opts = InventoryOptions { now: Some(now), require_labels: vec!["team".into(), "service".into()], ..Default::default() };
+        let opts = InventoryOptions {
+            now: Some(now),
+            require_labels: vec!["team".into(), "service".into()],
+            ..Default::default()
+        };
         let inv = build(containers, images, vec![], &opts).unwrap();
-        assert_eq!(ids(&inv, "old"), vec!["DD-SPRAWL-EXITED", "DD-SPRAWL-MISSING-LABELS"]);
+        assert_eq!(
+            ids(&inv, "old"),
+            vec!["DD-SPRAWL-EXITED", "DD-SPRAWL-MISSING-LABELS"]
+        );
         assert_eq!(ids(&inv, "recent"), vec!["DD-SPRAWL-MISSING-LABELS"]);
         let ev = &inv.findings_for("old").next().unwrap().evidence;
-        assert_eq!(ev, "State.Status=exited, State.FinishedAt=2026-01-10T00:00:00Z (50 days ago; threshold 30 days)");
+        assert_eq!(
+            ev,
+            "State.Status=exited, State.FinishedAt=2026-01-10T00:00:00Z (50 days ago; threshold 30 days)"
+        );
         assert_eq!(ids(&inv, "shop:1"), vec!["DD-SPRAWL-OLD-IMAGE"]);
         assert_eq!(ids(&inv, "bbb"), vec!["DD-SPRAWL-DANGLING"]);
         assert_eq!(ids(&inv, "tool:2"), vec!["DD-SPRAWL-UNUSED"]);
-        assert_eq!(inv.findings_for("up").next().unwrap().evidence, "Config.Labels lacks service");
+        assert_eq!(
+            inv.findings_for("up").next().unwrap().evidence,
+            "Config.Labels lacks service"
+        );
 
         // --exited-days 0: any stopped container counts.
-        let opts0 = InventoryOptions { now: Some(now), exited_days: 0, ..Default::default() };
-        let inv = build(vec![rec("recent", "exited", "2026-02-28T23:00:00Z")], vec![], vec![], &opts0).unwrap();
+        let opts0 = InventoryOptions {
+            now: Some(now),
+            exited_days: 0,
+            ..Default::default()
+        };
+        let inv = build(
+            vec![rec("recent", "exited", "2026-02-28T23:00:00Z")],
+            vec![],
+            vec![],
+            &opts0,
+        )
+        .unwrap();
         assert_eq!(ids(&inv, "recent"), vec!["DD-SPRAWL-EXITED"]);
     }
 
@@ -498,26 +657,57 @@ mod tests {
         looping.restart_count = 7;
         let mut stale = rec("stale", "running", "");
         stale.tag_now = Some(Some("sha256:9999999999999999".into()));
-        stale.ports = vec![PortBinding { host_ip: "0.0.0.0".into(), host_port: 8080, container_port: 80, proto: "tcp".into() }];
+        stale.ports = vec![PortBinding {
+            host_ip: "0.0.0.0".into(),
+            host_port: 8080,
+            container_port: 80,
+            proto: "tcp".into(),
+        }];
         stale.networks = vec!["bridge".into()];
         stale.network_mode = "default".into();
         let mut side = rec("side", "running", "");
         side.network_mode = format!("container:{}", stale.id);
         side.networks = vec![];
         let lookup = |id: &str| (id == "sha256:aaa").then_some(4);
-        let opts = InventoryOptions { vuln_lookup: Some(&lookup), ..Default::default() };
+        let opts = InventoryOptions {
+            vuln_lookup: Some(&lookup),
+            ..Default::default()
+        };
         let nets = vec![
-            NetworkRecord { id: "n1".into(), name: "bridge".into(), driver: "bridge".into(), icc_option: Some("true".into()), containers: vec!["stale".into()] },
-            NetworkRecord { id: "n2".into(), name: "locked".into(), driver: "bridge".into(), icc_option: Some("false".into()), containers: vec!["x".into()] },
+            NetworkRecord {
+                id: "n1".into(),
+                name: "bridge".into(),
+                driver: "bridge".into(),
+                icc_option: Some("true".into()),
+                containers: vec!["stale".into()],
+            },
+            NetworkRecord {
+                id: "n2".into(),
+                name: "locked".into(),
+                driver: "bridge".into(),
+                icc_option: Some("false".into()),
+                containers: vec!["x".into()],
+            },
         ];
         let inv = build(vec![looping, stale, side], vec![], nets, &opts).unwrap();
-        assert_eq!(ids(&inv, "loop"), vec!["DD-SPRAWL-RESTART-LOOP", "DD-SPRAWL-VULNERABLE"]);
         assert_eq!(
-            ids(&inv, "stale"),
-            vec!["DD-SPRAWL-STALE-TAG", "DD-SPRAWL-VULNERABLE", "DD-NET-ALL-INTERFACES", "DD-NET-DEFAULT-BRIDGE"]
+            ids(&inv, "loop"),
+            vec!["DD-SPRAWL-RESTART-LOOP", "DD-SPRAWL-VULNERABLE"]
         );
         assert_eq!(
-            inv.findings_for("side").map(|f| f.evidence.clone()).last().unwrap(),
+            ids(&inv, "stale"),
+            vec![
+                "DD-SPRAWL-STALE-TAG",
+                "DD-SPRAWL-VULNERABLE",
+                "DD-NET-ALL-INTERFACES",
+                "DD-NET-DEFAULT-BRIDGE"
+            ]
+        );
+        assert_eq!(
+            inv.findings_for("side")
+                .map(|f| f.evidence.clone())
+                .last()
+                .unwrap(),
             "HostConfig.NetworkMode=container:stale0000000000000000 (shares with stale)"
         );
         assert_eq!(ids(&inv, "bridge"), vec!["DD-NET-ICC-OPEN"]);

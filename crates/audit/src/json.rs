@@ -34,7 +34,11 @@ pub fn i64_at(v: &Value, path: &str) -> i64 {
 pub fn strings_at(v: &Value, path: &str) -> Vec<String> {
     at(v, path)
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -71,9 +75,18 @@ mod tests {
     #[test]
     fn paths_and_evidence() {
         let v = json!({"HostConfig": {"Privileged": true, "CapAdd": ["SYS_ADMIN"]}, "Mounts": [{"Source": "/etc"}]});
-        assert_eq!(evidence(&v, "HostConfig.Privileged"), "HostConfig.Privileged=true");
-        assert_eq!(evidence(&v, "HostConfig.CapAdd"), r#"HostConfig.CapAdd=["SYS_ADMIN"]"#);
-        assert_eq!(evidence(&v, "HostConfig.Missing"), "HostConfig.Missing=null");
+        assert_eq!(
+            evidence(&v, "HostConfig.Privileged"),
+            "HostConfig.Privileged=true"
+        );
+        assert_eq!(
+            evidence(&v, "HostConfig.CapAdd"),
+            r#"HostConfig.CapAdd=["SYS_ADMIN"]"#
+        );
+        assert_eq!(
+            evidence(&v, "HostConfig.Missing"),
+            "HostConfig.Missing=null"
+        );
         assert_eq!(str_at(&v, "Mounts.0.Source"), "/etc");
         assert!(is_empty(at(&v, "Nope")));
         assert!(!is_empty(at(&v, "Mounts")));

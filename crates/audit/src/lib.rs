@@ -22,8 +22,8 @@ mod setuid;
 pub use checks::daemon::DaemonFacts;
 pub use host::{FileFact, FileRole};
 pub use inventory::{
-    ContainerRecord, DockerInventory, ImageRecord, InventoryOptions, NetworkRecord, PortBinding, VulnLookup,
-    inventory,
+    ContainerRecord, DockerInventory, ImageRecord, InventoryOptions, NetworkRecord, PortBinding,
+    VulnLookup, inventory,
 };
 pub use live::{AuditOptions, AuditReport, audit_docker};
 pub use prune::{PruneAction, PruneKind, PruneOutcome, PruneSkip, apply_prune, prune_plan};
@@ -42,7 +42,10 @@ pub enum AuditError {
     Api { what: String, message: String },
     /// A rule data file or the user's settings file is invalid.
     #[error("{source_name}: {message}")]
-    Rules { source_name: String, message: String },
+    Rules {
+        source_name: String,
+        message: String,
+    },
     #[error("{path}: {source}")]
     Io {
         path: String,
@@ -89,7 +92,11 @@ pub struct Target {
 
 impl Target {
     pub fn daemon() -> Target {
-        Target { kind: TargetKind::Daemon, name: "daemon".into(), id: None }
+        Target {
+            kind: TargetKind::Daemon,
+            name: "daemon".into(),
+            id: None,
+        }
     }
 
     /// How the target reads in a finding's location: `container/web@3f2a1b0c9d8e`.
@@ -184,7 +191,11 @@ mod tests {
             title: "Ensure that privileged containers are not used".into(),
             status,
             severity: Severity::Critical,
-            target: Target { kind: TargetKind::Container, name: "web".into(), id: Some("0123456789abcdef".into()) },
+            target: Target {
+                kind: TargetKind::Container,
+                name: "web".into(),
+                id: Some("0123456789abcdef".into()),
+            },
             evidence: "HostConfig.Privileged=true".into(),
             remediation: "Remove --privileged".into(),
             compliance: vec!["CIS-Docker-1.6:5.4".into(), "NIST-800-190:4.4.3".into()],
@@ -200,9 +211,19 @@ mod tests {
         assert_eq!(f[0].kind, FindingKind::Misconfiguration);
         assert_eq!(f[0].location.path, "container/web@0123456789ab");
         assert_eq!(f[0].evidence.as_deref(), Some("HostConfig.Privileged=true"));
-        assert_eq!(f[1].evidence.as_deref(), Some("[WARN] HostConfig.Privileged=true"));
-        assert_eq!(f[0].compliance, vec!["CIS-Docker-1.6:5.4", "NIST-800-190:4.4.3"]);
+        assert_eq!(
+            f[1].evidence.as_deref(),
+            Some("[WARN] HostConfig.Privileged=true")
+        );
+        assert_eq!(
+            f[0].compliance,
+            vec!["CIS-Docker-1.6:5.4", "NIST-800-190:4.4.3"]
+        );
         assert_eq!(f[0].aliases, vec!["CIS-Docker-1.6:5.4"]);
-        assert!(f[0].description.contains("all capabilities"), "{}", f[0].description);
+        assert!(
+            f[0].description.contains("all capabilities"),
+            "{}",
+            f[0].description
+        );
     }
 }

@@ -26,8 +26,12 @@ pub(crate) struct Client {
 
 impl Client {
     pub fn connect() -> Result<Client, AuditError> {
-        let host = std::env::var("DOCKER_HOST").unwrap_or_else(|_| "unix:///var/run/docker.sock".into());
-        let err = |m: String| AuditError::Connect { host: host.clone(), message: m };
+        let host =
+            std::env::var("DOCKER_HOST").unwrap_or_else(|_| "unix:///var/run/docker.sock".into());
+        let err = |m: String| AuditError::Connect {
+            host: host.clone(),
+            message: m,
+        };
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
@@ -36,7 +40,9 @@ impl Client {
         let docker = Docker::connect_with_defaults().map_err(|e| err(e.to_string()))?;
         // bollard asks for API 1.53 by default; older daemons (20.10 speaks 1.41)
         // refuse it, so agree on the daemon's version first.
-        let docker = rt.block_on(docker.negotiate_version()).map_err(|e| err(e.to_string()))?;
+        let docker = rt
+            .block_on(docker.negotiate_version())
+            .map_err(|e| err(e.to_string()))?;
         Ok(Client { rt, docker, host })
     }
 
@@ -50,8 +56,13 @@ impl Client {
         if !labels.is_empty() {
             filters.insert("label".into(), labels.to_vec());
         }
-        let opts = ListContainersOptionsBuilder::default().all(all).filters(&filters).build();
-        let list = self.block(self.docker.list_containers(Some(opts))).map_err(|e| api("list containers", e))?;
+        let opts = ListContainersOptionsBuilder::default()
+            .all(all)
+            .filters(&filters)
+            .build();
+        let list = self
+            .block(self.docker.list_containers(Some(opts)))
+            .map_err(|e| api("list containers", e))?;
         Ok(list.into_iter().filter_map(|c| c.id).collect())
     }
 
@@ -95,11 +106,20 @@ pub(crate) fn to_json<T: Serialize>(v: &T) -> Value {
 }
 
 pub(crate) fn is_404(e: &bollard::errors::Error) -> bool {
-    matches!(e, bollard::errors::Error::DockerResponseServerError { status_code: 404, .. })
+    matches!(
+        e,
+        bollard::errors::Error::DockerResponseServerError {
+            status_code: 404,
+            ..
+        }
+    )
 }
 
 pub(crate) fn api(what: &str, e: bollard::errors::Error) -> AuditError {
-    AuditError::Api { what: what.to_string(), message: e.to_string() }
+    AuditError::Api {
+        what: what.to_string(),
+        message: e.to_string(),
+    }
 }
 
 /// What to audit and how.
@@ -149,7 +169,8 @@ impl AuditReport {
     }
 
     /// The results about one target (container name, image reference, `daemon`).
-    pub fn for_target<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a CheckResult> + 'a {
+    pub fn for_target<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a CheckResult> + use<'a> {
+        let name = name.to_string();
         self.results.iter().filter(move |r| r.target.name == name)
     }
 }
@@ -197,7 +218,13 @@ impl Engine {
         for (id, why) in manual {
             self.push_id(&id, Status::Manual, why.trim().to_string(), target);
         }
-        let customs: Vec<_> = self.catalog.custom.iter().filter(|c| c.meta.target == kind).cloned().collect();
+        let customs: Vec<_> = self
+            .catalog
+            .custom
+            .iter()
+            .filter(|c| c.meta.target == kind)
+            .cloned()
+            .collect();
         for c in customs {
             if let Some((s, ev)) = custom::evaluate(&c, doc) {
                 self.push_id(&c.meta.id, s, ev, target);
@@ -208,11 +235,20 @@ impl Engine {
 
 /// Gathers the daemon facts: `docker info`, the default bridge, daemon.json,
 /// dockerd's flags and the daemon's files when it is on this host.
-pub(crate) fn daemon_facts(client: &Client, daemon_json: Option<&std::path::Path>) -> Result<DaemonFacts, AuditError> {
-    let info = client.block(client.docker.info()).map_err(|e| api("info", e))?;
+pub(crate) fn daemon_facts(
+    client: &Client,
+    daemon_json: Option<&std::path::Path>,
+) -> Result<DaemonFacts, AuditError> {
+    let info = client
+        .block(client.docker.info())
+        .map_err(|e| api("info", e))?;
     let docker_host = std::env::var("DOCKER_HOST").ok().filter(|h| !h.is_empty());
-    let local = docker_host.as_deref().is_none_or(|h| h.starts_with("unix://"));
-    let path = daemon_json.map(|p| p.display().to_string()).unwrap_or_else(|| "/etc/docker/daemon.json".into());
+    let local = docker_host
+        .as_deref()
+        .is_none_or(|h| h.starts_with("unix://"));
+    let path = daemon_json
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "/etc/docker/daemon.json".into());
     let (json, err) = if !local {
         (None, Some("daemon not on this host".to_string()))
     } else {
@@ -232,7 +268,8 @@ pub(crate) fn daemon_facts(client: &Client, daemon_json: Option<&std::path::Path
         daemon_json_error: err,
         dockerd_args: if local { dockerd_args() } else { None },
         docker_host: docker_host.clone(),
-        docker_tls_verify: std::env::var("DOCKER_TLS_VERIFY").is_ok_and(|v| !v.is_empty() && v != "0"),
+        docker_tls_verify: std::env::var("DOCKER_TLS_VERIFY")
+            .is_ok_and(|v| !v.is_empty() && v != "0"),
         content_trust: std::env::var("DOCKER_CONTENT_TRUST").ok(),
         local,
         files: Vec::new(),
@@ -250,7 +287,11 @@ pub(crate) fn daemon_facts(client: &Client, daemon_json: Option<&std::path::Path
             FileFact::stat(FileRole::Socket, &sock),
             FileFact::stat(FileRole::DaemonJson, &path),
         ];
-        for (role, key) in [(FileRole::TlsCaCert, "tlscacert"), (FileRole::TlsCert, "tlscert"), (FileRole::TlsKey, "tlskey")] {
+        for (role, key) in [
+            (FileRole::TlsCaCert, "tlscacert"),
+            (FileRole::TlsCert, "tlscert"),
+            (FileRole::TlsKey, "tlskey"),
+        ] {
             if let Some((v, _)) = facts.setting(key) {
                 files.push(FileFact::stat(role, &render(&v)));
             }
@@ -262,16 +303,25 @@ pub(crate) fn daemon_facts(client: &Client, daemon_json: Option<&std::path::Path
 
 /// The image id a container's `Config.Image` names now: `None` when the
 /// container was started by image id, `Some(None)` when the tag is gone.
-pub(crate) fn tag_now(client: &Client, container: &Value) -> Result<Option<Option<String>>, AuditError> {
+pub(crate) fn tag_now(
+    client: &Client,
+    container: &Value,
+) -> Result<Option<Option<String>>, AuditError> {
     let reference = str_at(container, "Config.Image");
     let running = str_at(container, "Image");
     let hex = reference.strip_prefix("sha256:").unwrap_or(reference);
     if reference.is_empty()
-        || (hex.len() >= 12 && hex.bytes().all(|b| b.is_ascii_hexdigit()) && running.trim_start_matches("sha256:").starts_with(hex))
+        || (hex.len() >= 12
+            && hex.bytes().all(|b| b.is_ascii_hexdigit())
+            && running.trim_start_matches("sha256:").starts_with(hex))
     {
         return Ok(None);
     }
-    Ok(Some(client.inspect_image(reference)?.map(|i| str_at(&i, "Id").to_string())))
+    Ok(Some(
+        client
+            .inspect_image(reference)?
+            .map(|i| str_at(&i, "Id").to_string()),
+    ))
 }
 
 /// Audits the daemon reached through `DOCKER_HOST` (or the default socket):
@@ -280,8 +330,13 @@ pub(crate) fn tag_now(client: &Client, container: &Value) -> Result<Option<Optio
 pub fn audit_docker(opts: &AuditOptions<'_>) -> Result<AuditReport, AuditError> {
     let catalog = Catalog::with_config(&opts.config)?;
     let client = Client::connect()?;
-    let version = client.block(client.docker.version()).map_err(|e| api("version", e))?;
-    let mut engine = Engine { catalog, results: Vec::new() };
+    let version = client
+        .block(client.docker.version())
+        .map_err(|e| api("version", e))?;
+    let mut engine = Engine {
+        catalog,
+        results: Vec::new(),
+    };
 
     let facts = daemon_facts(&client, opts.daemon_json.as_deref())?;
     if !opts.skip_daemon {
@@ -290,7 +345,11 @@ pub fn audit_docker(opts: &AuditOptions<'_>) -> Result<AuditReport, AuditError> 
             engine.push(o, &d);
         }
         for (o, path) in file_checks(&facts) {
-            let t = Target { kind: TargetKind::HostFile, name: path, id: None };
+            let t = Target {
+                kind: TargetKind::HostFile,
+                name: path,
+                id: None,
+            };
             engine.push(o, &t);
         }
         engine.extras(TargetKind::Daemon, &d, &facts.info);
@@ -301,12 +360,22 @@ pub fn audit_docker(opts: &AuditOptions<'_>) -> Result<AuditReport, AuditError> 
         .into_iter()
         .find(|o| o.id == "DD-CIS-2.14" && o.status == Status::Pass)
         .map(|o| o.evidence);
-    let mut ids = client.container_ids(opts.include_stopped || !opts.containers.is_empty(), &opts.label_filter)?;
+    let mut ids = client.container_ids(
+        opts.include_stopped || !opts.containers.is_empty(),
+        &opts.label_filter,
+    )?;
     let mut containers = Vec::new();
     for id in ids.drain(..) {
-        let Some(c) = client.inspect_container(&id)? else { continue };
+        let Some(c) = client.inspect_container(&id)? else {
+            continue;
+        };
         let name = str_at(&c, "Name").trim_start_matches('/').to_string();
-        if !opts.containers.is_empty() && !opts.containers.iter().any(|w| *w == name || id.starts_with(w.as_str())) {
+        if !opts.containers.is_empty()
+            && !opts
+                .containers
+                .iter()
+                .any(|w| *w == name || id.starts_with(w.as_str()))
+        {
             continue;
         }
         containers.push((name, id, c));
@@ -323,7 +392,11 @@ pub fn audit_docker(opts: &AuditOptions<'_>) -> Result<AuditReport, AuditError> 
     }
     if opts.all_images {
         let list = client
-            .block(client.docker.list_images(None::<bollard::query_parameters::ListImagesOptions>))
+            .block(
+                client
+                    .docker
+                    .list_images(None::<bollard::query_parameters::ListImagesOptions>),
+            )
             .map_err(|e| api("list images", e))?;
         for i in list {
             if !images.iter().any(|(x, _)| *x == i.id) {
@@ -333,7 +406,9 @@ pub fn audit_docker(opts: &AuditOptions<'_>) -> Result<AuditReport, AuditError> 
     }
     let mut images_audited = 0;
     for (id, reference) in &images {
-        let Some(img) = client.inspect_image(id)? else { continue };
+        let Some(img) = client.inspect_image(id)? else {
+            continue;
+        };
         images_audited += 1;
         let history = client.image_history(id)?;
         let name = reference
@@ -345,7 +420,11 @@ pub fn audit_docker(opts: &AuditOptions<'_>) -> Result<AuditReport, AuditError> 
             vulnerabilities: opts.vuln_lookup.and_then(|f| f(id)),
             setuid: opts.scan_setuid.then(|| crate::setuid::scan(&client, id)),
         };
-        let t = Target { kind: TargetKind::Image, name, id: Some(id.clone()) };
+        let t = Target {
+            kind: TargetKind::Image,
+            name,
+            id: Some(id.clone()),
+        };
         for o in image_checks(&img, &history, &ctx) {
             engine.push(o, &t);
         }
@@ -359,7 +438,11 @@ pub fn audit_docker(opts: &AuditOptions<'_>) -> Result<AuditReport, AuditError> 
             daemon_no_new_privileges: nnp.clone(),
             tag_now: tag_now(&client, c)?,
         };
-        let t = Target { kind: TargetKind::Container, name: name.clone(), id: Some(id.clone()) };
+        let t = Target {
+            kind: TargetKind::Container,
+            name: name.clone(),
+            id: Some(id.clone()),
+        };
         for o in container_checks(c, &ctx) {
             engine.push(o, &t);
         }

@@ -55,7 +55,13 @@ pub struct PruneOutcome {
 pub fn prune_plan(inv: &DockerInventory) -> Vec<PruneAction> {
     let mut plan = Vec::new();
     for f in inv.findings.iter().filter(|f| f.id == "DD-SPRAWL-EXITED") {
-        let Some(c) = inv.containers.iter().find(|c| Some(&c.id) == f.target.id.as_ref()) else { continue };
+        let Some(c) = inv
+            .containers
+            .iter()
+            .find(|c| Some(&c.id) == f.target.id.as_ref())
+        else {
+            continue;
+        };
         plan.push(PruneAction {
             kind: PruneKind::RemoveContainer,
             id: c.id.clone(),
@@ -67,8 +73,18 @@ pub fn prune_plan(inv: &DockerInventory) -> Vec<PruneAction> {
             expect_tags: Vec::new(),
         });
     }
-    for f in inv.findings.iter().filter(|f| f.id == "DD-SPRAWL-DANGLING" || f.id == "DD-SPRAWL-UNUSED") {
-        let Some(i) = inv.images.iter().find(|i| Some(&i.id) == f.target.id.as_ref()) else { continue };
+    for f in inv
+        .findings
+        .iter()
+        .filter(|f| f.id == "DD-SPRAWL-DANGLING" || f.id == "DD-SPRAWL-UNUSED")
+    {
+        let Some(i) = inv
+            .images
+            .iter()
+            .find(|i| Some(&i.id) == f.target.id.as_ref())
+        else {
+            continue;
+        };
         let command = if i.repo_tags.is_empty() {
             format!("docker rmi {}", i.id)
         } else {
@@ -102,7 +118,10 @@ pub fn apply_prune(plan: &[PruneAction]) -> Result<PruneOutcome, AuditError> {
         }?;
         match verdict {
             None => out.removed.push(a.clone()),
-            Some(reason) => out.skipped.push(PruneSkip { action: a.clone(), reason }),
+            Some(reason) => out.skipped.push(PruneSkip {
+                action: a.clone(),
+                reason,
+            }),
         }
     }
     Ok(out)
@@ -116,16 +135,26 @@ fn remove_container(client: &Client, a: &PruneAction) -> Result<Option<String>, 
     let state = str_at(&c, "State.Status");
     let finished = str_at(&c, "State.FinishedAt");
     if str_at(&c, "Id") != a.id {
-        return Ok(Some(format!("id now resolves to {}", short_id(str_at(&c, "Id")))));
+        return Ok(Some(format!(
+            "id now resolves to {}",
+            short_id(str_at(&c, "Id"))
+        )));
     }
-    if Some(state) != a.expect_state.as_deref() || state == "running" || state == "restarting" || state == "paused" {
+    if Some(state) != a.expect_state.as_deref()
+        || state == "running"
+        || state == "restarting"
+        || state == "paused"
+    {
         return Ok(Some(format!("state changed to {state}")));
     }
     let expect_finished = a.expect_finished_at.as_deref().unwrap_or("");
     if !expect_finished.is_empty() && finished != expect_finished {
         return Ok(Some(format!("State.FinishedAt changed to {finished}")));
     }
-    let opts = bollard::query_parameters::RemoveContainerOptionsBuilder::default().force(false).v(false).build();
+    let opts = bollard::query_parameters::RemoveContainerOptionsBuilder::default()
+        .force(false)
+        .v(false)
+        .build();
     match client.block(client.docker.remove_container(&a.id, Some(opts))) {
         Ok(()) => Ok(None),
         Err(e) if is_404(&e) => Ok(Some("no longer exists".into())),
@@ -138,29 +167,57 @@ fn remove_image(client: &Client, a: &PruneAction) -> Result<Option<String>, Audi
         return Ok(Some("no longer exists".into()));
     };
     if str_at(&img, "Id") != a.id {
-        return Ok(Some(format!("id now resolves to {}", short_id(str_at(&img, "Id")))));
+        return Ok(Some(format!(
+            "id now resolves to {}",
+            short_id(str_at(&img, "Id"))
+        )));
     }
     let mut tags = strings_at(&img, "RepoTags");
     tags.retain(|t| t != "<none>:<none>");
     tags.sort();
     if tags != a.expect_tags {
-        return Ok(Some(format!("tags changed to {}", serde_json::to_string(&tags).unwrap_or_default())));
+        return Ok(Some(format!(
+            "tags changed to {}",
+            serde_json::to_string(&tags).unwrap_or_default()
+        )));
     }
     let users = client
-        .block(client.docker.list_containers(Some(
-            bollard::query_parameters::ListContainersOptionsBuilder::default().all(true).build(),
-        )))
+        .block(
+            client.docker.list_containers(Some(
+                bollard::query_parameters::ListContainersOptionsBuilder::default()
+                    .all(true)
+                    .build(),
+            )),
+        )
         .map_err(|e| api("list containers", e))?;
-    if let Some(u) = users.iter().find(|c| c.image_id.as_deref() == Some(a.id.as_str())) {
-        let name = u.names.as_ref().and_then(|n| n.first()).cloned().unwrap_or_default();
-        return Ok(Some(format!("now used by container {}", name.trim_start_matches('/'))));
+    if let Some(u) = users
+        .iter()
+        .find(|c| c.image_id.as_deref() == Some(a.id.as_str()))
+    {
+        let name = u
+            .names
+            .as_ref()
+            .and_then(|n| n.first())
+            .cloned()
+            .unwrap_or_default();
+        return Ok(Some(format!(
+            "now used by container {}",
+            name.trim_start_matches('/')
+        )));
     }
-    let opts = || bollard::query_parameters::RemoveImageOptionsBuilder::default().force(false).noprune(false).build();
+    let opts = || {
+        bollard::query_parameters::RemoveImageOptionsBuilder::default()
+            .force(false)
+            .noprune(false)
+            .build()
+    };
     if tags.is_empty() {
-        return Ok(match client.block(client.docker.remove_image(&a.id, Some(opts()), None)) {
-            Ok(_) => None,
-            Err(e) => Some(format!("daemon refused: {e}")),
-        });
+        return Ok(
+            match client.block(client.docker.remove_image(&a.id, Some(opts()), None)) {
+                Ok(_) => None,
+                Err(e) => Some(format!("daemon refused: {e}")),
+            },
+        );
     }
     for t in &tags {
         // A tag moved since the check above must not take another image with it.
@@ -178,8 +235,8 @@ fn remove_image(client: &Client, a: &PruneAction) -> Result<Option<String>, Audi
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inventory::{InventoryOptions, build, container_record};
     use crate::inventory::ImageRecord;
+    use crate::inventory::{InventoryOptions, build, container_record};
     use serde_json::json;
 
     #[test]
@@ -202,16 +259,33 @@ mod tests {
         };
         let inv = build(
             vec![c("gone", "exited"), c("live", "running")],
-            vec![img("sha256:used", &["app:1"], &["gone", "live"]), img("sha256:dangle", &[], &[]), img("sha256:tool", &["tool:1", "tool:latest"], &[])],
+            vec![
+                img("sha256:used", &["app:1"], &["gone", "live"]),
+                img("sha256:dangle", &[], &[]),
+                img("sha256:tool", &["tool:1", "tool:latest"], &[]),
+            ],
             vec![],
-            &InventoryOptions { now: Some(time::macros::datetime!(2026-03-01 00:00 UTC)), ..Default::default() },
+            &InventoryOptions {
+                now: Some(time::macros::datetime!(2026-03-01 00:00 UTC)),
+                ..Default::default()
+            },
         )
         .unwrap();
         let plan = prune_plan(&inv);
         let cmds: Vec<&str> = plan.iter().map(|a| a.command.as_str()).collect();
-        assert_eq!(cmds, vec!["docker rm gone-id", "docker rmi sha256:dangle", "docker rmi tool:1 tool:latest"]);
+        assert_eq!(
+            cmds,
+            vec![
+                "docker rm gone-id",
+                "docker rmi sha256:dangle",
+                "docker rmi tool:1 tool:latest"
+            ]
+        );
         assert_eq!(plan[0].expect_state.as_deref(), Some("exited"));
-        assert_eq!(plan[0].expect_finished_at.as_deref(), Some("2026-01-02T00:00:00Z"));
+        assert_eq!(
+            plan[0].expect_finished_at.as_deref(),
+            Some("2026-01-02T00:00:00Z")
+        );
         assert_eq!(plan[2].expect_tags, vec!["tool:1", "tool:latest"]);
     }
 }

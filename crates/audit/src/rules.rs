@@ -227,11 +227,14 @@ impl Catalog {
              Status MANUAL means the check cannot be judged from the Engine API; drydock says why \
              instead of passing it. See [docs/audit.md](../audit.md).\n\n",
         );
-        let sections: [(&str, fn(&CheckMeta) -> bool); 6] = [
+        let sections: [(&str, Picker); 6] = [
             ("Daemon configuration (section 2)", |c| {
-                c.target == TargetKind::Daemon && c.cis.as_deref().is_some_and(|s| s.starts_with("2."))
+                c.target == TargetKind::Daemon
+                    && c.cis.as_deref().is_some_and(|s| s.starts_with("2."))
             }),
-            ("Daemon configuration files (section 3)", |c| c.target == TargetKind::HostFile),
+            ("Daemon configuration files (section 3)", |c| {
+                c.target == TargetKind::HostFile
+            }),
             ("Images (section 4)", |c| {
                 c.target == TargetKind::Image && !c.id.starts_with("DD-SPRAWL")
                     || c.id == "DD-CIS-4.5"
@@ -242,10 +245,14 @@ impl Catalog {
             ("Sprawl and orphans (section 6, `drydock inventory`)", |c| {
                 c.id.starts_with("DD-SPRAWL")
             }),
-            ("Network exposure (`drydock inventory`)", |c| c.target == TargetKind::Network),
+            ("Network exposure (`drydock inventory`)", |c| {
+                c.target == TargetKind::Network
+            }),
         ];
         for (name, pick) in sections {
-            out.push_str(&format!("## {name}\n\n| ID | CIS | Severity | Title | Automated |\n|---|---|---|---|---|\n"));
+            out.push_str(&format!(
+                "## {name}\n\n| ID | CIS | Severity | Title | Automated |\n|---|---|---|---|---|\n"
+            ));
             let picked: Vec<&CheckMeta> = self.all().filter(|c| pick(c)).collect();
             for c in &picked {
                 out.push_str(&format!(
@@ -260,7 +267,10 @@ impl Catalog {
             }
             out.push('\n');
             for c in &picked {
-                out.push_str(&format!("### {}\n\n**{}** ({})\n\n", c.id, c.title, c.severity));
+                out.push_str(&format!(
+                    "### {}\n\n**{}** ({})\n\n",
+                    c.id, c.title, c.severity
+                ));
                 out.push_str(&format!("**Why it matters.** {}\n\n", c.description.trim()));
                 if let Some(m) = &c.manual {
                     out.push_str(&format!("**Manual.** {}\n\n", m.trim()));
@@ -283,6 +293,9 @@ impl Catalog {
         out
     }
 }
+
+/// Which checks a section of the generated reference lists.
+type Picker = fn(&CheckMeta) -> bool;
 
 /// The anchor GitHub makes of a heading: lowercase, dots and other punctuation dropped.
 fn anchor(id: &str) -> String {
@@ -307,17 +320,34 @@ mod tests {
         for c in cat.all() {
             if let Some(cis) = &c.cis {
                 let want = format!("CIS-Docker-1.6:{cis}");
-                assert!(c.compliance.contains(&want), "{}: compliance lacks {want}", c.id);
+                assert!(
+                    c.compliance.contains(&want),
+                    "{}: compliance lacks {want}",
+                    c.id
+                );
             }
             assert!(
-                c.compliance.iter().any(|x| x.starts_with("NIST-800-190:4.")),
+                c.compliance
+                    .iter()
+                    .any(|x| x.starts_with("NIST-800-190:4.")),
                 "{}: no NIST SP 800-190 mapping",
                 c.id
             );
-            assert!(c.automated || c.manual.is_some(), "{}: manual check without a reason", c.id);
-            assert!(!c.description.trim().is_empty() && !c.remediation.trim().is_empty(), "{}", c.id);
+            assert!(
+                c.automated || c.manual.is_some(),
+                "{}: manual check without a reason",
+                c.id
+            );
+            assert!(
+                !c.description.trim().is_empty() && !c.remediation.trim().is_empty(),
+                "{}",
+                c.id
+            );
         }
-        assert_eq!(cat.get("DD-CIS-5.4").unwrap().title, "Ensure that privileged containers are not used");
+        assert_eq!(
+            cat.get("DD-CIS-5.4").unwrap().title,
+            "Ensure that privileged containers are not used"
+        );
         assert_eq!(cat.get("DD-CIS-5.31").unwrap().severity, Severity::Critical);
     }
 
@@ -337,7 +367,9 @@ mod tests {
         let bad = RuleConfig::parse("disable: [NOPE-1]\n", "audit.yaml").unwrap();
         let err = Catalog::with_config(&bad).unwrap_err().to_string();
         assert!(err.contains("NOPE-1"), "{err}");
-        let err = RuleConfig::parse("disable: 3\nbogus: 1\n", "my.yaml").unwrap_err().to_string();
+        let err = RuleConfig::parse("disable: 3\nbogus: 1\n", "my.yaml")
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("my.yaml"), "{err}");
         let err = RuleConfig::parse(
             "custom:\n  - {id: X, target: image, title: t, severity: LOW, description: d, remediation: r, field: a, fail_if: {matches: '('}}\n",

@@ -15,7 +15,10 @@ struct LayerFacts {
 }
 
 fn norm(p: &str) -> String {
-    p.trim_start_matches("./").trim_start_matches('/').trim_end_matches('/').to_string()
+    p.trim_start_matches("./")
+        .trim_start_matches('/')
+        .trim_end_matches('/')
+        .to_string()
 }
 
 /// Walks one layer tar; `Err` when it is not a tar at all (a config blob).
@@ -31,7 +34,11 @@ fn walk_layer<R: Read>(r: R) -> std::io::Result<LayerFacts> {
             continue;
         }
         if let Some(gone) = base.strip_prefix(".wh.") {
-            facts.deleted.push(if dir.is_empty() { gone.to_string() } else { format!("{dir}/{gone}") });
+            facts.deleted.push(if dir.is_empty() {
+                gone.to_string()
+            } else {
+                format!("{dir}/{gone}")
+            });
             continue;
         }
         let mode = e.header().mode().unwrap_or(0);
@@ -44,7 +51,10 @@ fn walk_layer<R: Read>(r: R) -> std::io::Result<LayerFacts> {
 
 /// The setuid/setgid regular files of the image's merged filesystem, sorted.
 pub fn scan(client: &Client, image_id: &str) -> Result<Vec<String>, String> {
-    let stream = client.docker.export_image(image_id).map_err(std::io::Error::other);
+    let stream = client
+        .docker
+        .export_image(image_id)
+        .map_err(std::io::Error::other);
     let reader = tokio_util::io::SyncIoBridge::new_with_handle(
         tokio_util::io::StreamReader::new(stream),
         client.rt.handle().clone(),
@@ -52,7 +62,9 @@ pub fn scan(client: &Client, image_id: &str) -> Result<Vec<String>, String> {
     let mut outer = tar::Archive::new(reader);
     let mut layers: HashMap<String, LayerFacts> = HashMap::new();
     let mut manifest: Option<Vec<u8>> = None;
-    let entries = outer.entries().map_err(|e| format!("docker save {image_id}: {e}"))?;
+    let entries = outer
+        .entries()
+        .map_err(|e| format!("docker save {image_id}: {e}"))?;
     for entry in entries {
         let mut entry = entry.map_err(|e| format!("docker save {image_id}: stream broke: {e}"))?;
         if !entry.header().entry_type().is_file() {
@@ -61,7 +73,9 @@ pub fn scan(client: &Client, image_id: &str) -> Result<Vec<String>, String> {
         let path = norm(&String::from_utf8_lossy(&entry.path_bytes()));
         if path == "manifest.json" {
             let mut buf = Vec::new();
-            entry.read_to_end(&mut buf).map_err(|e| format!("manifest.json: {e}"))?;
+            entry
+                .read_to_end(&mut buf)
+                .map_err(|e| format!("manifest.json: {e}"))?;
             manifest = Some(buf);
         } else if path.ends_with("layer.tar") || path.starts_with("blobs/") {
             // Config and manifest blobs are JSON, not tar: skipped by the error.
@@ -71,7 +85,8 @@ pub fn scan(client: &Client, image_id: &str) -> Result<Vec<String>, String> {
         }
     }
     let manifest = manifest.ok_or_else(|| format!("docker save {image_id}: no manifest.json"))?;
-    let m: serde_json::Value = serde_json::from_slice(&manifest).map_err(|e| format!("manifest.json: {e}"))?;
+    let m: serde_json::Value =
+        serde_json::from_slice(&manifest).map_err(|e| format!("manifest.json: {e}"))?;
     let order: Vec<String> = m
         .get(0)
         .and_then(|e| e.get("Layers"))
@@ -99,7 +114,11 @@ mod tests {
     #[test]
     fn layer_walk_finds_setuid_and_whiteouts() {
         let mut b = tar::Builder::new(Vec::new());
-        for (p, mode) in [("usr/bin/passwd", 0o4755), ("usr/bin/wall", 0o2755), ("usr/bin/ls", 0o755)] {
+        for (p, mode) in [
+            ("usr/bin/passwd", 0o4755),
+            ("usr/bin/wall", 0o2755),
+            ("usr/bin/ls", 0o755),
+        ] {
             let mut h = tar::Header::new_gnu();
             h.set_size(0);
             h.set_mode(mode);
@@ -112,8 +131,15 @@ mod tests {
         b.append_data(&mut h, "usr/sbin/.wh.su", &[][..]).unwrap();
         let t = b.into_inner().unwrap();
         let f = walk_layer(&t[..]).unwrap();
-        assert_eq!(f.setuid.into_iter().collect::<Vec<_>>(), vec!["usr/bin/passwd", "usr/bin/wall"]);
+        assert_eq!(
+            f.setuid.into_iter().collect::<Vec<_>>(),
+            vec!["usr/bin/passwd", "usr/bin/wall"]
+        );
         assert_eq!(f.deleted, vec!["usr/sbin/su"]);
-        assert!(walk_layer(&b"{\"architecture\":\"amd64\"}"[..]).map(|f| f.setuid.is_empty()).unwrap_or(true));
+        assert!(
+            walk_layer(&b"{\"architecture\":\"amd64\"}"[..])
+                .map(|f| f.setuid.is_empty())
+                .unwrap_or(true)
+        );
     }
 }

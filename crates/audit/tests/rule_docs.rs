@@ -7,7 +7,9 @@ use std::path::Path;
 #[test]
 fn rule_docs_are_current() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/rules/docker-cis.md");
-    let want = Catalog::builtin().expect("built-in rules parse").render_markdown();
+    let want = Catalog::builtin()
+        .expect("built-in rules parse")
+        .render_markdown();
     if std::env::var_os("UPDATE_RULE_DOCS").is_some() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, &want).unwrap();
@@ -19,5 +21,8 @@ fn rule_docs_are_current() {
         "{} is out of date with crates/audit/rules/*.yaml: run `UPDATE_RULE_DOCS=1 cargo test -p drydock-audit --test rule_docs`",
         path.display()
     );
-    assert!(want.contains("### DD-CIS-5.31"), "generated docs lack a check");
+    assert!(
+        want.contains("### DD-CIS-5.31"),
+        "generated docs lack a check"
+    );
 }

@@ -25,7 +25,7 @@ pub struct Cli {
 
 #[derive(Args, Debug, Clone, Default)]
 pub struct GlobalArgs {
-    /// Output format: table, json, cyclonedx, spdx-json. Repeat for several;
+    /// Output format: table, json, cyclonedx, spdx-json, sarif, junit, html. Repeat for several;
     /// FORMAT=PATH writes that format to PATH
     #[arg(short = 'f', long, global = true, value_name = "FORMAT[=PATH]", env = "DRYDOCK_FORMAT", value_delimiter = ',')]
     pub format: Vec<String>,
@@ -97,11 +97,74 @@ pub enum Command {
     /// Manage the vulnerability database
     #[command(subcommand)]
     Db(DbCommand),
+    /// Audit a live system against the CIS benchmarks
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Inventory the Docker daemon's containers, images and published ports, and find sprawl
+    #[command(after_help = "Examples:\n  drydock inventory\n  drydock inventory --exited-days 14 --require-label team,service\n  drydock inventory --prune-plan            # print the docker commands that would clean up\n  drydock inventory --apply                 # run exactly those commands\n  drydock inventory -f json -o sprawl.json --exit-code 1")]
+    Inventory(InventoryArgs),
     /// Empty drydock's caches
     #[command(after_help = "Examples:\n  drydock clean --cache")]
     Clean(CleanArgs),
     /// Print the version
     Version,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// The Docker daemon, its images and containers against the CIS Docker Benchmark 1.6
+    #[command(after_help = "Examples:\n  drydock audit docker\n  drydock audit docker --label app=shop --include-stopped\n  drydock audit docker -f sarif=cis.sarif -f table --exit-code 1\n  DOCKER_HOST=tcp://10.0.0.5:2376 drydock audit docker")]
+    Docker(AuditDockerArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct AuditDockerArgs {
+    /// Only containers with this label (key or key=value); repeatable
+    #[arg(long)]
+    pub label: Vec<String>,
+    /// Only this container (name or id); repeatable
+    #[arg(long)]
+    pub container: Vec<String>,
+    /// Audit stopped containers too
+    #[arg(long)]
+    pub include_stopped: bool,
+    /// Audit every image, not only those of the audited containers
+    #[arg(long)]
+    pub all_images: bool,
+    /// Read image layers to list setuid/setgid files (CIS 4.8)
+    #[arg(long)]
+    pub scan_setuid: bool,
+    /// Checks to disable, severities to change, custom checks (YAML; docs/audit.md)
+    #[arg(long, value_name = "FILE")]
+    pub audit_config: Option<PathBuf>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct InventoryArgs {
+    /// Containers exited at least this many days ago are sprawl
+    #[arg(long, default_value_t = 30, value_name = "DAYS")]
+    pub exited_days: i64,
+    /// Images created at least this many days ago are stale
+    #[arg(long, default_value_t = 90, value_name = "DAYS")]
+    pub image_age_days: i64,
+    /// Restarts that make a restart loop
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub restart_threshold: i64,
+    /// Labels every container must carry
+    #[arg(long, value_delimiter = ',', value_name = "LABEL,...")]
+    pub require_label: Vec<String>,
+    /// Only containers and images with this label; repeatable
+    #[arg(long)]
+    pub label: Vec<String>,
+    /// Print the docker commands that would clean up (nothing is removed)
+    #[arg(long)]
+    pub prune_plan: bool,
+    /// Remove exactly what the plan lists, re-checking each item first
+    #[arg(long)]
+    pub apply: bool,
+    /// Checks to disable or severities to change (YAML; docs/audit.md)
+    #[arg(long, value_name = "FILE")]
+    pub audit_config: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]

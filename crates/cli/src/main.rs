@@ -5,6 +5,7 @@
 mod args;
 mod config;
 mod db;
+mod docker_audit;
 mod output;
 mod progress;
 
@@ -126,6 +127,8 @@ fn run(cli: Cli) -> Result<u8> {
         }
         Command::SbomScan(a) => scan_and_report(g, Target::Sbom(a.file.clone()), Defaults::SCAN),
         Command::Db(cmd) => db::run(g, &cache_dir(g), cmd),
+        Command::Audit(args::AuditCommand::Docker(a)) => docker_audit::audit(g, a),
+        Command::Inventory(a) => docker_audit::inventory(g, a),
         Command::Clean(a) => {
             let dir = cache_dir(g);
             if !(a.cache || a.all) {
@@ -199,7 +202,7 @@ fn scanners(g: &GlobalArgs, defaults: &Defaults) -> Result<Vec<String>> {
     Ok(list)
 }
 
-fn policy(g: &GlobalArgs, cwd: &Path) -> Result<drydock_policy::Policy> {
+pub(crate) fn policy(g: &GlobalArgs, cwd: &Path) -> Result<drydock_policy::Policy> {
     let severities = g
         .scan
         .severity
@@ -347,7 +350,7 @@ fn vuln_scan(report: &mut Report, cache_root: &Path) -> Result<()> {
     Ok(())
 }
 
-fn now_rfc3339() -> String {
+pub(crate) fn now_rfc3339() -> String {
     time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()

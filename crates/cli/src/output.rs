@@ -11,6 +11,9 @@ pub enum Format {
     Json,
     CycloneDx,
     SpdxJson,
+    Sarif,
+    Junit,
+    Html,
 }
 
 impl Format {
@@ -20,8 +23,11 @@ impl Format {
             "json" => Format::Json,
             "cyclonedx" => Format::CycloneDx,
             "spdx-json" | "spdx" => Format::SpdxJson,
+            "sarif" => Format::Sarif,
+            "junit" => Format::Junit,
+            "html" => Format::Html,
             other => return Err(crate::usage(format!(
-                "unknown format {other:?} (expected table, json, cyclonedx, spdx-json)"
+                "unknown format {other:?} (expected table, json, cyclonedx, spdx-json, sarif, junit, html)"
             ))),
         })
     }
@@ -102,6 +108,9 @@ fn write_one(report: &Report, format: Format, w: &mut dyn Write, color: bool) ->
         Format::Json => drydock_report::json::write(report, &mut *w)?,
         Format::CycloneDx => drydock_sbom::cyclonedx::write(report, &mut *w)?,
         Format::SpdxJson => drydock_sbom::spdx::write(report, &mut *w)?,
+        Format::Sarif => drydock_report::sarif::write(report, &mut *w)?,
+        Format::Junit => drydock_report::junit::write(report, &mut *w)?,
+        Format::Html => drydock_report::html::write(report, &mut *w)?,
     }
     Ok(())
 }

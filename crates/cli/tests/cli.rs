@@ -156,3 +156,21 @@ fn exit_codes() {
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/image.tar"));
 }
+
+#[test]
+fn audit_docker_uses_the_common_report_and_gate() {
+    let cache = tempfile::tempdir().unwrap();
+    let out = drydock(cache.path()).args(["audit", "docker", "-f", "json", "-q", "--exit-code", "5"]).output().unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(report["artifact"]["kind"], "docker_host");
+    assert_eq!(schemas::report_errors(&report), Vec::<String>::new());
+    let findings = report["findings"].as_array().unwrap();
+    for f in findings {
+        assert_eq!(f["kind"], "misconfiguration");
+        let compliance: Vec<&str> = f["compliance"].as_array().unwrap().iter().filter_map(|c| c.as_str()).collect();
+        assert!(compliance.iter().any(|c| c.starts_with("CIS-Docker-1.6:")), "{f}");
+        assert!(compliance.iter().any(|c| c.starts_with("NIST-800-190:")), "{f}");
+    }
+    let failing = findings.iter().filter(|f| f.get("suppressed").is_none()).count();
+    assert_eq!(out.status.code(), Some(if failing > 0 { 5 } else { 0 }));
+}

@@ -18,20 +18,51 @@ pub fn rule_docs(family: Family) -> String {
         "<!-- Generated from crates/config/rules/{}.yaml by `UPDATE_RULE_DOCS=1 cargo test -p drydock-config`. Do not edit. -->\n",
         family.as_str()
     );
-    let _ = writeln!(md, "{} rules. See [misconfig.md](../misconfig.md) for how to disable or suppress them.\n", family_rules.len());
+    let _ = writeln!(
+        md,
+        "{} rules. See [misconfig.md](../misconfig.md) for how to disable or suppress them.\n",
+        family_rules.len()
+    );
     let _ = writeln!(md, "| id | severity | title |\n|---|---|---|");
     for r in &family_rules {
-        let _ = writeln!(md, "| [{}](#{}) | {} | {} |", r.id, r.id.to_ascii_lowercase(), r.severity, r.title);
+        let _ = writeln!(
+            md,
+            "| [{}](#{}) | {} | {} |",
+            r.id,
+            r.id.to_ascii_lowercase(),
+            r.severity,
+            r.title
+        );
     }
     for r in &family_rules {
-        let _ = writeln!(md, "\n## {}\n\n**{}** · severity {}\n", r.id, r.title, r.severity);
+        let _ = writeln!(
+            md,
+            "\n## {}\n\n**{}** · severity {}\n",
+            r.id, r.title, r.severity
+        );
         let _ = writeln!(md, "### Why it matters\n\n{}\n", r.description.trim());
         let _ = writeln!(md, "### How to fix\n\n{}\n", r.remediation.trim());
         if !r.compliance.is_empty() {
-            let _ = writeln!(md, "### Compliance\n\n{}\n", r.compliance.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "));
+            let _ = writeln!(
+                md,
+                "### Compliance\n\n{}\n",
+                r.compliance
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
         }
         if !r.equivalents.is_empty() {
-            let _ = writeln!(md, "### Same check elsewhere\n\n{}\n", r.equivalents.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "));
+            let _ = writeln!(
+                md,
+                "### Same check elsewhere\n\n{}\n",
+                r.equivalents
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
         }
         if !r.references.is_empty() {
             let _ = writeln!(md, "### References\n");

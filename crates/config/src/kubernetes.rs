@@ -4,7 +4,7 @@
 //! `kubectl get -o yaml`, Helm-rendered and Kustomize-built output all work.
 
 use crate::rules::{Hit, Out};
-use crate::yaml::{Node, Value};
+use crate::yaml::Node;
 
 /// The cross-document rule: pods that no NetworkPolicy selects.
 pub(crate) const NETPOL_RULE: &str = "DD-K8S-045";
@@ -124,7 +124,10 @@ fn objects(docs: &[Node]) -> Vec<Obj<'_>> {
             Some(Obj {
                 doc,
                 kind,
-                name: meta.and_then(|m| m.get("name")).and_then(Node::as_str).unwrap_or(""),
+                name: meta
+                    .and_then(|m| m.get("name"))
+                    .and_then(Node::as_str)
+                    .unwrap_or(""),
                 namespace: meta.and_then(|m| m.get("namespace")).and_then(Node::as_str),
             })
         })
@@ -133,23 +136,27 @@ fn objects(docs: &[Node]) -> Vec<Obj<'_>> {
 
 fn workload<'a>(obj: &Obj<'a>) -> Option<Workload<'a>> {
     let doc = obj.doc;
-    let (template, pod_meta, spec_parent): (Option<&Node>, Option<&Node>, &Node) = match obj.kind {
-        "Pod" => (None, doc.get("metadata"), doc),
-        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "ReplicationController" | "Job" => {
+    let (pod_meta, spec_parent): (Option<&Node>, &Node) = match obj.kind {
+        "Pod" => (doc.get("metadata"), doc),
+        "Deployment"
+        | "StatefulSet"
+        | "DaemonSet"
+        | "ReplicaSet"
+        | "ReplicationController"
+        | "Job" => {
             let t = doc.at(&["spec", "template"])?;
-            (Some(t), t.get("metadata"), t)
+            (t.get("metadata"), t)
         }
         "CronJob" => {
             let t = doc.at(&["spec", "jobTemplate", "spec", "template"])?;
-            (Some(t), t.get("metadata"), t)
+            (t.get("metadata"), t)
         }
         "PodTemplate" => {
             let t = doc.get("template")?;
-            (Some(t), t.get("metadata"), t)
+            (t.get("metadata"), t)
         }
         _ => return None,
     };
-    let _ = template;
     let spec = spec_parent.get("spec")?;
     let mut containers = Vec::new();
     for field in ["initContainers", "containers", "ephemeralContainers"] {
@@ -193,13 +200,17 @@ fn no_checks_here(_: &Ctx<'_>, _: &mut Out) {}
 
 // ---------------------------------------------------------------- helpers
 
-fn sc<'a>(n: &'a Node) -> Option<&'a Node> {
+fn sc(n: &Node) -> Option<&Node> {
     n.get("securityContext")
 }
 
 /// A security context field: the container's, else the pod's. Returns the
 /// node and the line of its key.
-fn effective<'a>(w: &'a Workload<'_>, c: &'a Container<'_>, path: &[&str]) -> Option<(&'a Node, u32)> {
+fn effective<'a>(
+    w: &'a Workload<'_>,
+    c: &'a Container<'_>,
+    path: &[&str],
+) -> Option<(&'a Node, u32)> {
     let lookup = |base: Option<&'a Node>| -> Option<(&'a Node, u32)> {
         let (last, parents) = path.split_last()?;
         let parent = base?.at(parents)?;
@@ -213,8 +224,12 @@ fn ctr_label(w: &Workload<'_>, c: &Container<'_>) -> String {
     format!("{} container {}", w.obj.label(), c.name)
 }
 
-fn each_container<'a>(ctx: &'a Ctx<'a>) -> impl Iterator<Item = (&'a Workload<'a>, &'a Container<'a>)> {
-    ctx.workloads.iter().flat_map(|w| w.containers.iter().map(move |c| (w, c)))
+fn each_container<'a>(
+    ctx: &'a Ctx<'a>,
+) -> impl Iterator<Item = (&'a Workload<'a>, &'a Container<'a>)> {
+    ctx.workloads
+        .iter()
+        .flat_map(|w| w.containers.iter().map(move |c| (w, c)))
 }
 
 fn bool_at(n: Option<&Node>, path: &[&str]) -> Option<(bool, u32)> {
@@ -251,8 +266,17 @@ fn privilege_escalation(ctx: &Ctx<'_>, out: &mut Out) {
     for (w, c) in each_container(ctx) {
         match bool_at(sc(c.node), &["allowPrivilegeEscalation"]) {
             Some((false, _)) => {}
-            Some((true, line)) => out.hit(line, format!("{}: allowPrivilegeEscalation: true", ctr_label(w, c))),
-            None => out.hit(c.node.line, format!("{}: allowPrivilegeEscalation not set to false", ctr_label(w, c))),
+            Some((true, line)) => out.hit(
+                line,
+                format!("{}: allowPrivilegeEscalation: true", ctr_label(w, c)),
+            ),
+            None => out.hit(
+                c.node.line,
+                format!(
+                    "{}: allowPrivilegeEscalation not set to false",
+                    ctr_label(w, c)
+                ),
+            ),
         }
     }
 }
@@ -264,10 +288,16 @@ fn run_as_non_root(ctx: &Ctx<'_>, out: &mut Out) {
             Some((_, line)) => out.hit(line, format!("{}: runAsNonRoot: false", ctr_label(w, c))),
             None => {
                 // A non-zero runAsUser also keeps the container off root.
-                if effective(w, c, &["runAsUser"]).and_then(|(n, _)| n.as_i64()).is_some_and(|u| u > 0) {
+                if effective(w, c, &["runAsUser"])
+                    .and_then(|(n, _)| n.as_i64())
+                    .is_some_and(|u| u > 0)
+                {
                     continue;
                 }
-                out.hit(c.node.line, format!("{}: runAsNonRoot not set", ctr_label(w, c)));
+                out.hit(
+                    c.node.line,
+                    format!("{}: runAsNonRoot not set", ctr_label(w, c)),
+                );
             }
         }
     }
@@ -292,8 +322,19 @@ fn run_as_root_uid(ctx: &Ctx<'_>, out: &mut Out) {
 
 /// What the Pod Security Standards' baseline allows to be added.
 const BASELINE_CAPS: &[&str] = &[
-    "AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE",
-    "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT",
+    "AUDIT_WRITE",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "MKNOD",
+    "NET_BIND_SERVICE",
+    "SETFCAP",
+    "SETGID",
+    "SETPCAP",
+    "SETUID",
+    "SYS_CHROOT",
 ];
 
 fn non_default_capabilities(ctx: &Ctx<'_>, out: &mut Out) {
@@ -333,7 +374,10 @@ fn drop_all(ctx: &Ctx<'_>, out: &mut Out) {
             let line = sc(c.node)
                 .and_then(|s| s.entry("capabilities"))
                 .map_or(c.node.line, |e| e.key_line);
-            out.hit(line, format!("{}: capabilities.drop lacks ALL", ctr_label(w, c)));
+            out.hit(
+                line,
+                format!("{}: capabilities.drop lacks ALL", ctr_label(w, c)),
+            );
         }
     }
 }
@@ -392,7 +436,18 @@ pub(crate) fn is_runtime_socket(path: &str) -> bool {
         || p.ends_with("containerd.sock")
         || p.ends_with("crio.sock")
         || p.ends_with("podman.sock")
-        || matches!(p, "/var/run" | "/run" | "/var/run/docker" | "/run/containerd" | "/var/run/containerd" | "/var/run/crio" | "/var/lib/docker" | "/var/lib/containerd" | "/")
+        || matches!(
+            p,
+            "/var/run"
+                | "/run"
+                | "/var/run/docker"
+                | "/run/containerd"
+                | "/var/run/containerd"
+                | "/var/run/crio"
+                | "/var/lib/docker"
+                | "/var/lib/containerd"
+                | "/"
+        )
 }
 
 fn runtime_socket(ctx: &Ctx<'_>, out: &mut Out) {
@@ -411,7 +466,14 @@ fn host_port(ctx: &Ctx<'_>, out: &mut Out) {
             if let Some(e) = p.entry("hostPort")
                 && e.value.as_i64().is_some_and(|n| n != 0)
             {
-                out.hit(e.key_line, format!("{}: hostPort {}", ctr_label(w, c), e.value.text().unwrap_or_default()));
+                out.hit(
+                    e.key_line,
+                    format!(
+                        "{}: hostPort {}",
+                        ctr_label(w, c),
+                        e.value.text().unwrap_or_default()
+                    ),
+                );
             }
         }
     }
@@ -421,8 +483,14 @@ fn writable_root_fs(ctx: &Ctx<'_>, out: &mut Out) {
     for (w, c) in each_container(ctx) {
         match bool_at(sc(c.node), &["readOnlyRootFilesystem"]) {
             Some((true, _)) => {}
-            Some((false, line)) => out.hit(line, format!("{}: readOnlyRootFilesystem: false", ctr_label(w, c))),
-            None => out.hit(c.node.line, format!("{}: readOnlyRootFilesystem not set", ctr_label(w, c))),
+            Some((false, line)) => out.hit(
+                line,
+                format!("{}: readOnlyRootFilesystem: false", ctr_label(w, c)),
+            ),
+            None => out.hit(
+                c.node.line,
+                format!("{}: readOnlyRootFilesystem not set", ctr_label(w, c)),
+            ),
         }
     }
 }
@@ -432,10 +500,19 @@ fn resource(ctx: &Ctx<'_>, out: &mut Out, kind: &str, what: &str) {
         if c.field == "ephemeralContainers" {
             continue;
         }
-        let set = c.node.at(&["resources", kind, what]).is_some_and(|n| !n.is_null());
+        let set = c
+            .node
+            .at(&["resources", kind, what])
+            .is_some_and(|n| !n.is_null());
         if !set {
-            let line = c.node.entry("resources").map_or(c.node.line, |e| e.key_line);
-            out.hit(line, format!("{}: no resources.{kind}.{what}", ctr_label(w, c)));
+            let line = c
+                .node
+                .entry("resources")
+                .map_or(c.node.line, |e| e.key_line);
+            out.hit(
+                line,
+                format!("{}: no resources.{kind}.{what}", ctr_label(w, c)),
+            );
         }
     }
 }
@@ -456,7 +533,9 @@ fn memory_limit(ctx: &Ctx<'_>, out: &mut Out) {
     resource(ctx, out, "limits", "memory");
 }
 
-fn images<'a>(ctx: &'a Ctx<'a>) -> impl Iterator<Item = (&'a Workload<'a>, &'a Container<'a>, &'a str, u32)> {
+fn images<'a>(
+    ctx: &'a Ctx<'a>,
+) -> impl Iterator<Item = (&'a Workload<'a>, &'a Container<'a>, &'a str, u32)> {
     each_container(ctx).filter_map(|(w, c)| {
         let e = c.node.entry("image")?;
         Some((w, c, e.value.as_str()?, e.key_line))
@@ -495,21 +574,34 @@ fn annotation<'a>(w: &'a Workload<'_>, key: &str) -> Option<(&'a str, u32)> {
 
 fn seccomp_unconfined(ctx: &Ctx<'_>, out: &mut Out) {
     for w in &ctx.workloads {
-        if let Some(e) = sc(w.spec).and_then(|s| s.at(&["seccompProfile"])).and_then(|s| s.entry("type"))
+        if let Some(e) = sc(w.spec)
+            .and_then(|s| s.at(&["seccompProfile"]))
+            .and_then(|s| s.entry("type"))
             && e.value.as_str() == Some("Unconfined")
         {
-            out.hit(e.key_line, format!("{}: pod seccompProfile Unconfined", w.obj.label()));
+            out.hit(
+                e.key_line,
+                format!("{}: pod seccompProfile Unconfined", w.obj.label()),
+            );
         }
         if let Some((v, line)) = annotation(w, "seccomp.security.alpha.kubernetes.io/pod")
             && v == "unconfined"
         {
-            out.hit(line, format!("{}: seccomp annotation unconfined", w.obj.label()));
+            out.hit(
+                line,
+                format!("{}: seccomp annotation unconfined", w.obj.label()),
+            );
         }
         for c in &w.containers {
-            if let Some(e) = sc(c.node).and_then(|s| s.get("seccompProfile")).and_then(|s| s.entry("type"))
+            if let Some(e) = sc(c.node)
+                .and_then(|s| s.get("seccompProfile"))
+                .and_then(|s| s.entry("type"))
                 && e.value.as_str() == Some("Unconfined")
             {
-                out.hit(e.key_line, format!("{}: seccompProfile Unconfined", ctr_label(w, c)));
+                out.hit(
+                    e.key_line,
+                    format!("{}: seccompProfile Unconfined", ctr_label(w, c)),
+                );
             }
         }
     }
@@ -519,19 +611,31 @@ fn seccomp_unset(ctx: &Ctx<'_>, out: &mut Out) {
     for (w, c) in each_container(ctx) {
         let set = effective(w, c, &["seccompProfile", "type"]).is_some()
             || annotation(w, "seccomp.security.alpha.kubernetes.io/pod").is_some()
-            || annotation(w, &format!("container.seccomp.security.alpha.kubernetes.io/{}", c.name)).is_some();
+            || annotation(
+                w,
+                &format!("container.seccomp.security.alpha.kubernetes.io/{}", c.name),
+            )
+            .is_some();
         if !set {
-            out.hit(c.node.line, format!("{}: no seccompProfile", ctr_label(w, c)));
+            out.hit(
+                c.node.line,
+                format!("{}: no seccompProfile", ctr_label(w, c)),
+            );
         }
     }
 }
 
 fn apparmor_unconfined(ctx: &Ctx<'_>, out: &mut Out) {
     for w in &ctx.workloads {
-        if let Some(e) = sc(w.spec).and_then(|s| s.get("appArmorProfile")).and_then(|s| s.entry("type"))
+        if let Some(e) = sc(w.spec)
+            .and_then(|s| s.get("appArmorProfile"))
+            .and_then(|s| s.entry("type"))
             && e.value.as_str() == Some("Unconfined")
         {
-            out.hit(e.key_line, format!("{}: pod appArmorProfile Unconfined", w.obj.label()));
+            out.hit(
+                e.key_line,
+                format!("{}: pod appArmorProfile Unconfined", w.obj.label()),
+            );
         }
         for c in &w.containers {
             let key = format!("container.apparmor.security.beta.kubernetes.io/{}", c.name);
@@ -540,10 +644,15 @@ fn apparmor_unconfined(ctx: &Ctx<'_>, out: &mut Out) {
             {
                 out.hit(line, format!("{}: AppArmor unconfined", ctr_label(w, c)));
             }
-            if let Some(e) = sc(c.node).and_then(|s| s.get("appArmorProfile")).and_then(|s| s.entry("type"))
+            if let Some(e) = sc(c.node)
+                .and_then(|s| s.get("appArmorProfile"))
+                .and_then(|s| s.entry("type"))
                 && e.value.as_str() == Some("Unconfined")
             {
-                out.hit(e.key_line, format!("{}: appArmorProfile Unconfined", ctr_label(w, c)));
+                out.hit(
+                    e.key_line,
+                    format!("{}: appArmorProfile Unconfined", ctr_label(w, c)),
+                );
             }
         }
     }
@@ -553,18 +662,41 @@ fn token_automount(ctx: &Ctx<'_>, out: &mut Out) {
     for w in &ctx.workloads {
         match w.spec.entry("automountServiceAccountToken") {
             Some(e) if e.value.as_bool() == Some(false) => {}
-            Some(e) => out.hit(e.key_line, format!("{}: automountServiceAccountToken: true", w.obj.label())),
-            None => out.hit(w.spec_line, format!("{}: automountServiceAccountToken not set to false", w.obj.label())),
+            Some(e) => out.hit(
+                e.key_line,
+                format!("{}: automountServiceAccountToken: true", w.obj.label()),
+            ),
+            None => out.hit(
+                w.spec_line,
+                format!(
+                    "{}: automountServiceAccountToken not set to false",
+                    w.obj.label()
+                ),
+            ),
         }
     }
 }
 
 fn secret_like(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
-    ["PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "ACCESS_KEY", "PRIVATE_KEY", "CREDENTIAL"]
+    [
+        "PASSWORD",
+        "PASSWD",
+        "SECRET",
+        "TOKEN",
+        "API_KEY",
+        "APIKEY",
+        "ACCESS_KEY",
+        "PRIVATE_KEY",
+        "CREDENTIAL",
+    ]
+    .iter()
+    .any(|s| upper.contains(s))
+        && ![
+            "_FILE", "_PATH", "_DIR", "_URL", "_NAME", "_TTL", "_TIMEOUT", "_ENABLED",
+        ]
         .iter()
-        .any(|s| upper.contains(s))
-        && !["_FILE", "_PATH", "_DIR", "_URL", "_NAME", "_TTL", "_TIMEOUT", "_ENABLED"].iter().any(|s| upper.ends_with(s))
+        .any(|s| upper.ends_with(s))
 }
 
 fn secret_in_env(ctx: &Ctx<'_>, out: &mut Out) {
@@ -573,9 +705,14 @@ fn secret_in_env(ctx: &Ctx<'_>, out: &mut Out) {
             let name = env.get("name").and_then(Node::as_str).unwrap_or("");
             if let Some(e) = env.entry("value")
                 && secret_like(name)
-                && e.value.text().is_some_and(|v| !v.is_empty() && !v.starts_with("$("))
+                && e.value
+                    .text()
+                    .is_some_and(|v| !v.is_empty() && !v.starts_with("$("))
             {
-                out.hit(e.key_line, format!("{}: env {name}=<redacted>", ctr_label(w, c)));
+                out.hit(
+                    e.key_line,
+                    format!("{}: env {name}=<redacted>", ctr_label(w, c)),
+                );
             }
         }
     }
@@ -584,8 +721,15 @@ fn secret_in_env(ctx: &Ctx<'_>, out: &mut Out) {
 fn configmap_secret(ctx: &Ctx<'_>, out: &mut Out) {
     for o in ctx.objects.iter().filter(|o| o.kind == "ConfigMap") {
         for e in o.doc.get("data").map(Node::entries).unwrap_or(&[]) {
-            if secret_like(&e.key) && e.value.text().is_some_and(|v| !v.is_empty() && !v.contains('\n')) {
-                out.hit(e.key_line, format!("{}: data.{}=<redacted>", o.label(), e.key));
+            if secret_like(&e.key)
+                && e.value
+                    .text()
+                    .is_some_and(|v| !v.is_empty() && !v.contains('\n'))
+            {
+                out.hit(
+                    e.key_line,
+                    format!("{}: data.{}=<redacted>", o.label(), e.key),
+                );
             }
         }
     }
@@ -613,9 +757,15 @@ fn load_balancer(ctx: &Ctx<'_>, out: &mut Out) {
 
 fn ingress_tls(ctx: &Ctx<'_>, out: &mut Out) {
     for o in ctx.objects.iter().filter(|o| o.kind == "Ingress") {
-        let tls = o.doc.at(&["spec", "tls"]).is_some_and(|t| !t.seq().is_empty());
+        let tls = o
+            .doc
+            .at(&["spec", "tls"])
+            .is_some_and(|t| !t.seq().is_empty());
         if !tls {
-            out.hit(o.doc.key_line("spec"), format!("{}: no spec.tls", o.label()));
+            out.hit(
+                o.doc.key_line("spec"),
+                format!("{}: no spec.tls", o.label()),
+            );
         }
     }
 }
@@ -633,28 +783,55 @@ fn policy_rules<'a>(ctx: &'a Ctx<'a>) -> impl Iterator<Item = (&'a Obj<'a>, Poli
         .iter()
         .filter(|o| matches!(o.kind, "Role" | "ClusterRole"))
         .flat_map(|o| {
-            o.doc.get("rules").map(Node::seq).unwrap_or(&[]).iter().map(move |r| {
-                let strs = |k: &str| -> Vec<&'a str> {
-                    r.get(k).map(Node::seq).unwrap_or(&[]).iter().filter_map(Node::as_str).collect()
-                };
-                (o, PolicyRule { node: r, verbs: strs("verbs"), resources: strs("resources") })
-            })
+            o.doc
+                .get("rules")
+                .map(Node::seq)
+                .unwrap_or(&[])
+                .iter()
+                .map(move |r| {
+                    let strs = |k: &str| -> Vec<&'a str> {
+                        r.get(k)
+                            .map(Node::seq)
+                            .unwrap_or(&[])
+                            .iter()
+                            .filter_map(Node::as_str)
+                            .collect()
+                    };
+                    (
+                        o,
+                        PolicyRule {
+                            node: r,
+                            verbs: strs("verbs"),
+                            resources: strs("resources"),
+                        },
+                    )
+                })
         })
 }
 
 fn rbac_wildcard(ctx: &Ctx<'_>, out: &mut Out) {
     for (o, r) in policy_rules(ctx) {
         for key in ["apiGroups", "resources", "verbs"] {
-            let wild = r.node.get(key).map(Node::seq).unwrap_or(&[]).iter().any(|n| n.as_str() == Some("*"));
+            let wild = r
+                .node
+                .get(key)
+                .map(Node::seq)
+                .unwrap_or(&[])
+                .iter()
+                .any(|n| n.as_str() == Some("*"));
             if wild {
-                out.hit(r.node.key_line(key), format!("{}: {key} [\"*\"]", o.label()));
+                out.hit(
+                    r.node.key_line(key),
+                    format!("{}: {key} [\"*\"]", o.label()),
+                );
             }
         }
     }
 }
 
 fn grants(r: &PolicyRule<'_>, resources: &[&str], verbs: &[&str]) -> bool {
-    r.resources.iter().any(|x| resources.contains(x)) && r.verbs.iter().any(|v| *v == "*" || verbs.contains(v))
+    r.resources.iter().any(|x| resources.contains(x))
+        && r.verbs.iter().any(|v| *v == "*" || verbs.contains(v))
 }
 
 fn secrets_access(ctx: &Ctx<'_>, out: &mut Out) {
@@ -667,7 +844,19 @@ fn secrets_access(ctx: &Ctx<'_>, out: &mut Out) {
 
 fn pod_create(ctx: &Ctx<'_>, out: &mut Out) {
     for (o, r) in policy_rules(ctx) {
-        if grants(&r, &["pods", "deployments", "daemonsets", "statefulsets", "replicasets", "jobs", "cronjobs"], &["create", "update", "patch"]) {
+        if grants(
+            &r,
+            &[
+                "pods",
+                "deployments",
+                "daemonsets",
+                "statefulsets",
+                "replicasets",
+                "jobs",
+                "cronjobs",
+            ],
+            &["create", "update", "patch"],
+        ) {
             out.hit(r.node.line, format!("{}: creates workloads", o.label()));
         }
     }
@@ -675,7 +864,11 @@ fn pod_create(ctx: &Ctx<'_>, out: &mut Out) {
 
 fn pod_exec(ctx: &Ctx<'_>, out: &mut Out) {
     for (o, r) in policy_rules(ctx) {
-        if grants(&r, &["pods/exec", "pods/attach", "pods/portforward"], &["create", "get"]) {
+        if grants(
+            &r,
+            &["pods/exec", "pods/attach", "pods/portforward"],
+            &["create", "get"],
+        ) {
             out.hit(r.node.line, format!("{}: exec/attach into pods", o.label()));
         }
     }
@@ -683,14 +876,20 @@ fn pod_exec(ctx: &Ctx<'_>, out: &mut Out) {
 
 fn escalate_bind_impersonate(ctx: &Ctx<'_>, out: &mut Out) {
     for (o, r) in policy_rules(ctx) {
-        if let Some(v) = r.verbs.iter().find(|v| matches!(**v, "escalate" | "bind" | "impersonate")) {
+        if let Some(v) = r
+            .verbs
+            .iter()
+            .find(|v| matches!(**v, "escalate" | "bind" | "impersonate"))
+        {
             out.hit(r.node.key_line("verbs"), format!("{}: verb {v}", o.label()));
         }
     }
 }
 
 fn bindings<'a>(ctx: &'a Ctx<'a>) -> impl Iterator<Item = &'a Obj<'a>> {
-    ctx.objects.iter().filter(|o| matches!(o.kind, "RoleBinding" | "ClusterRoleBinding"))
+    ctx.objects
+        .iter()
+        .filter(|o| matches!(o.kind, "RoleBinding" | "ClusterRoleBinding"))
 }
 
 fn cluster_admin_binding(ctx: &Ctx<'_>, out: &mut Out) {
@@ -713,7 +912,10 @@ fn default_sa_binding(ctx: &Ctx<'_>, out: &mut Out) {
             if s.get("kind").and_then(Node::as_str) == Some("ServiceAccount")
                 && s.get("name").and_then(Node::as_str) == Some("default")
             {
-                out.hit(s.line, format!("{}: binds ServiceAccount default", o.label()));
+                out.hit(
+                    s.line,
+                    format!("{}: binds ServiceAccount default", o.label()),
+                );
             }
         }
     }
@@ -734,7 +936,11 @@ fn system_masters(ctx: &Ctx<'_>, out: &mut Out) {
 fn default_namespace(ctx: &Ctx<'_>, out: &mut Out) {
     for w in &ctx.workloads {
         if w.obj.namespace == Some("default") {
-            let line = w.obj.doc.get("metadata").map_or(w.obj.kind_line(), |m| m.key_line("namespace"));
+            let line = w
+                .obj
+                .doc
+                .get("metadata")
+                .map_or(w.obj.kind_line(), |m| m.key_line("namespace"));
             out.hit(line, format!("{}: namespace default", w.obj.label()));
         }
     }
@@ -742,11 +948,20 @@ fn default_namespace(ctx: &Ctx<'_>, out: &mut Out) {
 
 fn default_service_account(ctx: &Ctx<'_>, out: &mut Out) {
     for w in &ctx.workloads {
-        let sa = w.spec.entry("serviceAccountName").or_else(|| w.spec.entry("serviceAccount"));
+        let sa = w
+            .spec
+            .entry("serviceAccountName")
+            .or_else(|| w.spec.entry("serviceAccount"));
         match sa {
             Some(e) if e.value.as_str().is_some_and(|s| s != "default") => {}
-            Some(e) => out.hit(e.key_line, format!("{}: serviceAccountName default", w.obj.label())),
-            None => out.hit(w.spec_line, format!("{}: runs as the default service account", w.obj.label())),
+            Some(e) => out.hit(
+                e.key_line,
+                format!("{}: serviceAccountName default", w.obj.label()),
+            ),
+            None => out.hit(
+                w.spec_line,
+                format!("{}: runs as the default service account", w.obj.label()),
+            ),
         }
     }
 }
@@ -758,22 +973,35 @@ fn proc_mount(ctx: &Ctx<'_>, out: &mut Out) {
         if let Some(e) = sc(c.node).and_then(|s| s.entry("procMount"))
             && e.value.as_str() == Some("Unmasked")
         {
-            out.hit(e.key_line, format!("{}: procMount Unmasked", ctr_label(w, c)));
+            out.hit(
+                e.key_line,
+                format!("{}: procMount Unmasked", ctr_label(w, c)),
+            );
         }
     }
 }
 
 /// Sysctls the baseline allows (namespaced, safe).
 const SAFE_SYSCTLS: &[&str] = &[
-    "kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.ip_unprivileged_port_start",
-    "net.ipv4.tcp_syncookies", "net.ipv4.ping_group_range", "net.ipv4.ip_local_reserved_ports",
-    "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_keepalive_intvl",
+    "kernel.shm_rmid_forced",
+    "net.ipv4.ip_local_port_range",
+    "net.ipv4.ip_unprivileged_port_start",
+    "net.ipv4.tcp_syncookies",
+    "net.ipv4.ping_group_range",
+    "net.ipv4.ip_local_reserved_ports",
+    "net.ipv4.tcp_keepalive_time",
+    "net.ipv4.tcp_fin_timeout",
+    "net.ipv4.tcp_keepalive_intvl",
     "net.ipv4.tcp_keepalive_probes",
 ];
 
 fn unsafe_sysctls(ctx: &Ctx<'_>, out: &mut Out) {
     for w in &ctx.workloads {
-        for s in sc(w.spec).and_then(|s| s.get("sysctls")).map(Node::seq).unwrap_or(&[]) {
+        for s in sc(w.spec)
+            .and_then(|s| s.get("sysctls"))
+            .map(Node::seq)
+            .unwrap_or(&[])
+        {
             let name = s.get("name").and_then(Node::as_str).unwrap_or("");
             if !SAFE_SYSCTLS.contains(&name) {
                 out.hit(s.line, format!("{}: sysctl {name}", w.obj.label()));
@@ -784,15 +1012,32 @@ fn unsafe_sysctls(ctx: &Ctx<'_>, out: &mut Out) {
 
 fn selinux_options(ctx: &Ctx<'_>, out: &mut Out) {
     let check = |node: Option<&Node>, label: String, out: &mut Out| {
-        let Some(opts) = node.and_then(|s| s.get("seLinuxOptions")) else { return };
+        let Some(opts) = node.and_then(|s| s.get("seLinuxOptions")) else {
+            return;
+        };
         for e in opts.entries() {
             let bad = match e.key.as_str() {
-                "type" => !matches!(e.value.as_str(), Some("" | "container_t" | "container_init_t" | "container_kvm_t" | "container_engine_t")),
+                "type" => !matches!(
+                    e.value.as_str(),
+                    Some(
+                        "" | "container_t"
+                            | "container_init_t"
+                            | "container_kvm_t"
+                            | "container_engine_t"
+                    )
+                ),
                 "user" | "role" => e.value.as_str().is_some_and(|s| !s.is_empty()),
                 _ => false,
             };
             if bad {
-                out.hit(e.key_line, format!("{label}: seLinuxOptions.{} {}", e.key, e.value.text().unwrap_or_default()));
+                out.hit(
+                    e.key_line,
+                    format!(
+                        "{label}: seLinuxOptions.{} {}",
+                        e.key,
+                        e.value.text().unwrap_or_default()
+                    ),
+                );
             }
         }
     };
@@ -827,7 +1072,11 @@ fn root_group(ctx: &Ctx<'_>, out: &mut Out) {
                 out.hit(e.key_line, format!("{}: {key}: 0", w.obj.label()));
             }
         }
-        for g in pod.and_then(|s| s.get("supplementalGroups")).map(Node::seq).unwrap_or(&[]) {
+        for g in pod
+            .and_then(|s| s.get("supplementalGroups"))
+            .map(Node::seq)
+            .unwrap_or(&[])
+        {
             if g.as_i64() == Some(0) {
                 out.hit(g.line, format!("{}: supplementalGroups 0", w.obj.label()));
             }
@@ -843,14 +1092,21 @@ fn root_group(ctx: &Ctx<'_>, out: &mut Out) {
 }
 
 fn probes(ctx: &Ctx<'_>, out: &mut Out) {
-    for w in ctx.workloads.iter().filter(|w| !matches!(w.obj.kind, "Job" | "CronJob")) {
+    for w in ctx
+        .workloads
+        .iter()
+        .filter(|w| !matches!(w.obj.kind, "Job" | "CronJob"))
+    {
         for c in w.containers.iter().filter(|c| c.field == "containers") {
             let missing: Vec<&str> = ["livenessProbe", "readinessProbe"]
                 .into_iter()
                 .filter(|p| c.node.get(p).is_none())
                 .collect();
             if !missing.is_empty() {
-                out.hit(c.node.line, format!("{}: no {}", ctr_label(w, c), missing.join(" or ")));
+                out.hit(
+                    c.node.line,
+                    format!("{}: no {}", ctr_label(w, c), missing.join(" or ")),
+                );
             }
         }
     }
@@ -858,8 +1114,16 @@ fn probes(ctx: &Ctx<'_>, out: &mut Out) {
 
 /// Volume types the restricted profile allows (hostPath has its own rule).
 const RESTRICTED_VOLUMES: &[&str] = &[
-    "configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected",
-    "secret", "hostPath", "name",
+    "configMap",
+    "csi",
+    "downwardAPI",
+    "emptyDir",
+    "ephemeral",
+    "persistentVolumeClaim",
+    "projected",
+    "secret",
+    "hostPath",
+    "name",
 ];
 
 fn volume_types(ctx: &Ctx<'_>, out: &mut Out) {
@@ -867,7 +1131,10 @@ fn volume_types(ctx: &Ctx<'_>, out: &mut Out) {
         for v in w.spec.get("volumes").map(Node::seq).unwrap_or(&[]) {
             for e in v.entries() {
                 if !RESTRICTED_VOLUMES.contains(&e.key.as_str()) {
-                    out.hit(e.key_line, format!("{}: volume type {}", w.obj.label(), e.key));
+                    out.hit(
+                        e.key_line,
+                        format!("{}: volume type {}", w.obj.label(), e.key),
+                    );
                 }
             }
         }
@@ -886,22 +1153,38 @@ fn labels(n: Option<&Node>) -> Vec<(&str, String)> {
 
 /// Whether a label selector selects a pod with `pod_labels`.
 fn selects(selector: &Node, pod_labels: &[(&str, String)]) -> bool {
-    let get = |k: &str| pod_labels.iter().find(|(pk, _)| *pk == k).map(|(_, v)| v.as_str());
+    let get = |k: &str| {
+        pod_labels
+            .iter()
+            .find(|(pk, _)| *pk == k)
+            .map(|(_, v)| v.as_str())
+    };
     let match_labels = labels(selector.get("matchLabels"))
         .into_iter()
         .all(|(k, v)| get(k) == Some(v.as_str()));
-    let match_exprs = selector.get("matchExpressions").map(Node::seq).unwrap_or(&[]).iter().all(|e| {
-        let key = e.get("key").and_then(Node::as_str).unwrap_or("");
-        let values: Vec<String> = e.get("values").map(Node::seq).unwrap_or(&[]).iter().filter_map(Node::text).collect();
-        let have = get(key);
-        match e.get("operator").and_then(Node::as_str) {
-            Some("In") => have.is_some_and(|h| values.iter().any(|v| v == h)),
-            Some("NotIn") => have.is_none_or(|h| values.iter().all(|v| v != h)),
-            Some("Exists") => have.is_some(),
-            Some("DoesNotExist") => have.is_none(),
-            _ => false,
-        }
-    });
+    let match_exprs = selector
+        .get("matchExpressions")
+        .map(Node::seq)
+        .unwrap_or(&[])
+        .iter()
+        .all(|e| {
+            let key = e.get("key").and_then(Node::as_str).unwrap_or("");
+            let values: Vec<String> = e
+                .get("values")
+                .map(Node::seq)
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(Node::text)
+                .collect();
+            let have = get(key);
+            match e.get("operator").and_then(Node::as_str) {
+                Some("In") => have.is_some_and(|h| values.iter().any(|v| v == h)),
+                Some("NotIn") => have.is_none_or(|h| values.iter().all(|v| v != h)),
+                Some("Exists") => have.is_some(),
+                Some("DoesNotExist") => have.is_none(),
+                _ => false,
+            }
+        });
     match_labels && match_exprs
 }
 
@@ -922,15 +1205,33 @@ pub(crate) fn network_segmentation(files: &[&[Node]]) -> Vec<(usize, Hit)> {
         for o in objs {
             if o.kind == "Namespace" {
                 if !policies.iter().any(|(ns, _)| ns == o.name) {
-                    hits.push((idx, hit(o.kind_line(), format!("Namespace {}: no NetworkPolicy", o.name))));
+                    hits.push((
+                        idx,
+                        hit(
+                            o.kind_line(),
+                            format!("Namespace {}: no NetworkPolicy", o.name),
+                        ),
+                    ));
                 }
                 continue;
             }
             let Some(w) = workload(o) else { continue };
             let ns = ns_of(o);
             let pod_labels = labels(w.pod_meta.and_then(|m| m.get("labels")));
-            if !policies.iter().any(|(pns, sel)| *pns == ns && selects(sel, &pod_labels)) {
-                hits.push((idx, hit(o.kind_line(), format!("{} in namespace {ns}: no NetworkPolicy selects its pods", o.label()))));
+            if !policies
+                .iter()
+                .any(|(pns, sel)| *pns == ns && selects(sel, &pod_labels))
+            {
+                hits.push((
+                    idx,
+                    hit(
+                        o.kind_line(),
+                        format!(
+                            "{} in namespace {ns}: no NetworkPolicy selects its pods",
+                            o.label()
+                        ),
+                    ),
+                ));
             }
         }
     }
@@ -938,7 +1239,12 @@ pub(crate) fn network_segmentation(files: &[&[Node]]) -> Vec<(usize, Hit)> {
 }
 
 fn hit(line: u32, evidence: String) -> Hit {
-    Hit { rule: NETPOL_RULE, line, end_line: line, evidence }
+    Hit {
+        rule: NETPOL_RULE,
+        line,
+        end_line: line,
+        evidence,
+    }
 }
 
 #[cfg(test)]
@@ -949,7 +1255,10 @@ mod tests {
     fn selectors() {
         let docs = crate::yaml::load("matchLabels: {app: web}\nmatchExpressions:\n- {key: tier, operator: In, values: [front, back]}\n").unwrap();
         let sel = &docs[0];
-        assert!(selects(sel, &[("app", "web".into()), ("tier", "front".into())]));
+        assert!(selects(
+            sel,
+            &[("app", "web".into()), ("tier", "front".into())]
+        ));
         assert!(!selects(sel, &[("app", "web".into())]));
         let all = &crate::yaml::load("{}").unwrap()[0];
         assert!(selects(all, &[]));

@@ -21,7 +21,7 @@ pub use docs::rule_docs;
 pub use rego::PolicySet;
 pub use rules::{Family, RuleMeta, rule, rules};
 
-use drydock_core::Finding;
+use drydock_core::{Finding, ScanWarning};
 use rules::{Hit, finding_from_hit};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -73,6 +73,12 @@ pub fn wants(path: &str) -> bool {
     name_type(path).is_some()
 }
 
+/// `Dockerfile.<suffix>` names that are documentation, templates or backups.
+const NOT_DOCKERFILE_SUFFIXES: &[&str] = &[
+    "dockerignore", "md", "txt", "json", "sh", "py", "j2", "jinja", "tmpl", "tpl", "template",
+    "orig", "bak", "swp", "toml", "ini", "cfg", "erb", "mustache",
+];
+
 enum NameType {
     Dockerfile,
     Compose,
@@ -89,7 +95,9 @@ fn name_type(path: &str) -> Option<NameType> {
         || lower.ends_with(".containerfile")
         || ((lower.starts_with("dockerfile.") || lower.starts_with("containerfile."))
             && !is_yaml
-            && !lower.ends_with(".dockerignore"))
+            && !NOT_DOCKERFILE_SUFFIXES
+                .iter()
+                .any(|s| lower.rsplit('.').next() == Some(*s)))
     {
         return Some(NameType::Dockerfile);
     }
@@ -198,8 +206,8 @@ impl ConfigScanner {
         let Some(kind) = name_type(path) else {
             return Ok(Vec::new());
         };
-        let text = std::str::from_utf8(content)
-            .map_err(|_| ConfigError::NotUtf8 { path: path.into() })?;
+        let text =
+            std::str::from_utf8(content).map_err(|_| ConfigError::NotUtf8 { path: path.into() })?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         if let NameType::Dockerfile = kind {
             let df = dockerfile::parse(text).map_err(|e| ConfigError::Dockerfile {
@@ -270,20 +278,44 @@ impl ConfigScanner {
     }
 
     /// Walks `root` (respecting `.gitignore`, `.ignore` and hidden files as git
-    /// does) and scans every configuration file. The namespace network-policy
-    /// rule sees every Kubernetes file of the tree at once. Paths in findings
-    /// are relative to `root`, `/`-separated. A file that cannot be parsed is
-    /// an error naming it; callers wanting to go on can scan file by file.
+    /// does) and scans every configuration file; [`scan_dir_report`]
+    /// without the warnings. Files that do not parse are skipped (they are
+    /// warnings there).
+    ///
+    /// [`scan_dir_report`]: ConfigScanner::scan_dir_report
     pub fn scan_dir(&self, root: &Path) -> Result<Vec<Finding>, ConfigError> {
+        Ok(self.scan_dir_report(root)?.findings)
+    }
+
+    /// Walks `root` and scans every configuration file. The NetworkPolicy rule
+    /// sees every Kubernetes file of the tree at once. Paths in findings are
+    /// relative to `root`, `/`-separated (`root` itself when it is a file).
+    /// A file that cannot be read or parsed (an unrendered Helm template, say)
+    /// becomes a warning naming it and the scan goes on; walking errors and
+    /// policy evaluation errors stop it.
+    pub fn scan_dir_report(&self, root: &Path) -> Result<DirScan, ConfigError> {
+        let mut scan = DirScan::default();
         if root.is_file() {
             let content = std::fs::read(root).map_err(|source| ConfigError::Read {
                 path: root.to_path_buf(),
                 source,
             })?;
-            return self.scan_file(&root.to_string_lossy(), &content);
+            match self.scan_file(&root.to_string_lossy(), &content) {
+                Ok(f) => scan.findings = f,
+                Err(e @ ConfigError::PolicyEval { .. }) => return Err(e),
+                Err(e) => scan.warnings.push(warning(&root.to_string_lossy(), &content, &e)),
+            }
+            return Ok(scan);
         }
         let mut paths = Vec::new();
-        for entry in ignore::WalkBuilder::new(root).build() {
+        // `.gitignore` counts even outside a git checkout (an unpacked tarball, a CI cache).
+        // Hidden directories are walked (`.devcontainer/Dockerfile`), `.git` is not.
+        let walker = ignore::WalkBuilder::new(root)
+            .require_git(false)
+            .hidden(false)
+            .filter_entry(|e| e.file_name() != ".git")
+            .build();
+        for entry in walker {
             let entry = entry.map_err(|e| ConfigError::Walk {
                 path: root.to_path_buf(),
                 message: e.to_string(),
@@ -304,29 +336,60 @@ impl ConfigScanner {
             }
         }
         paths.sort();
-        let mut findings = Vec::new();
         let mut kube: Vec<(String, Vec<yaml::Node>)> = Vec::new();
         let mut kube_paths: Vec<String> = Vec::new();
         for (rel, full) in &paths {
-            let content = std::fs::read(full).map_err(|source| ConfigError::Read {
-                path: full.clone(),
-                source,
-            })?;
+            let content = match std::fs::read(full) {
+                Ok(c) => c,
+                Err(e) => {
+                    scan.warnings.push(ScanWarning {
+                        input: rel.clone(),
+                        message: format!("cannot read: {e}"),
+                    });
+                    continue;
+                }
+            };
             let before = kube.len();
-            findings.extend(self.scan_file_inner(rel, &content, &mut kube)?);
+            match self.scan_file_inner(rel, &content, &mut kube) {
+                Ok(f) => scan.findings.extend(f),
+                Err(e @ ConfigError::PolicyEval { .. }) => return Err(e),
+                Err(e) => scan.warnings.push(warning(rel, &content, &e)),
+            }
             if kube.len() > before {
                 kube_paths.push(rel.clone());
             }
+            scan.files += 1;
         }
         if self.enabled(kubernetes::NETPOL_RULE) {
             let files: Vec<&[yaml::Node]> = kube.iter().map(|(_, d)| d.as_slice()).collect();
             for (idx, hit) in kubernetes::network_segmentation(&files) {
                 if let (Some((text, _)), Some(path)) = (kube.get(idx), kube_paths.get(idx)) {
-                    findings.extend(self.to_findings(path, text, vec![hit]));
+                    scan.findings.extend(self.to_findings(path, text, vec![hit]));
                 }
             }
         }
-        Ok(findings)
+        Ok(scan)
+    }
+}
+
+/// What [`ConfigScanner::scan_dir_report`] found.
+#[derive(Debug, Default)]
+pub struct DirScan {
+    pub findings: Vec<Finding>,
+    /// Files that could not be read or parsed, one warning each.
+    pub warnings: Vec<ScanWarning>,
+    /// Configuration files looked at.
+    pub files: usize,
+}
+
+fn warning(path: &str, content: &[u8], e: &ConfigError) -> ScanWarning {
+    let mut message = e.to_string();
+    if content.windows(2).any(|w| w == b"{{") {
+        message.push_str(" (an unrendered template? scan the output of `helm template` or `kustomize build`)");
+    }
+    ScanWarning {
+        input: path.to_string(),
+        message,
     }
 }
 
@@ -334,4 +397,36 @@ impl ConfigScanner {
 /// (CI pipelines, OpenAPI specs) is not parsed at all.
 fn looks_like_config(text: &str) -> bool {
     (text.contains("apiVersion") && text.contains("kind")) || text.contains("services")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn every_check_has_metadata_and_every_rule_a_check() {
+        let checks: BTreeSet<&str> = dockerfile::checks::CHECKS
+            .iter()
+            .map(|(id, _)| *id)
+            .chain(kubernetes::CHECKS.iter().map(|(id, _)| *id))
+            .chain(compose::CHECKS.iter().map(|(id, _)| *id))
+            .collect();
+        let meta: BTreeSet<&str> = rules().iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(checks, meta);
+    }
+
+    #[test]
+    fn file_types_by_name() {
+        assert!(wants("Dockerfile") && wants("a/b/Containerfile") && wants("x/api.dockerfile"));
+        assert!(wants("Dockerfile.prod") && wants("deploy/app.yaml") && wants("compose.yml"));
+        assert!(!wants("README.md") && !wants("x.dockerignore"));
+        assert!(!wants("Dockerfile.md") && !wants("docker/Dockerfile.j2") && !wants("Dockerfile.dockerignore"));
+        let docs = yaml::load("services:\n  a: {image: x}\n").unwrap();
+        assert_eq!(detect("stack.yml", Some(&docs)), Some(FileType::Compose));
+        let docs = yaml::load("apiVersion: v1\nkind: Pod\n").unwrap();
+        assert_eq!(detect("pod.yaml", Some(&docs)), Some(FileType::Kubernetes));
+        let docs = yaml::load("on: push\njobs: {}\n").unwrap();
+        assert_eq!(detect(".github/workflows/ci.yml", Some(&docs)), None);
+    }
 }

@@ -4,6 +4,7 @@
 
 use drydock_core::{Finding, FindingKind, Location, Severity};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Which kind of file a rule applies to.
@@ -99,7 +100,11 @@ pub fn rules() -> &'static [RuleMeta] {
 
 /// The metadata of the rule `id`.
 pub fn rule(id: &str) -> Option<&'static RuleMeta> {
-    rules().iter().find(|r| r.id == id)
+    static BY_ID: OnceLock<HashMap<&'static str, &'static RuleMeta>> = OnceLock::new();
+    BY_ID
+        .get_or_init(|| rules().iter().map(|r| (r.id.as_str(), r)).collect())
+        .get(id)
+        .copied()
 }
 
 /// What a check saw: the rule, the lines, the evidence.
@@ -191,7 +196,11 @@ mod tests {
             };
             assert!(r.id.starts_with(prefix), "{}", r.id);
             for c in &r.compliance {
-                assert!(c.contains(':'), "{}: compliance {c} is not FRAMEWORK:CONTROL", r.id);
+                assert!(
+                    c.contains(':'),
+                    "{}: compliance {c} is not FRAMEWORK:CONTROL",
+                    r.id
+                );
             }
             assert!(!r.description.trim().is_empty() && !r.remediation.trim().is_empty());
         }

@@ -244,7 +244,10 @@ mod tests {
 
     #[test]
     fn keeps_lines_across_documents_and_merges_anchors() {
-        let docs = load("a: 1\n---\nb:\n  c: [x, y]\n  d: 'q'\nbase: &b\n  k: v\nuse:\n  <<: *b\n  z: 1\n").unwrap();
+        let docs = load(
+            "a: 1\n---\nb:\n  c: [x, y]\n  d: 'q'\nbase: &b\n  k: v\nuse:\n  <<: *b\n  z: 1\n",
+        )
+        .unwrap();
         assert_eq!(docs.len(), 2);
         assert_eq!(docs[0].key_line("a"), 1);
         let b = docs[1].get("b").unwrap();

@@ -7,22 +7,32 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 fn fixture_dir(id: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(id)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(id)
 }
 
 fn find(dir: &Path, stem: &str) -> Option<PathBuf> {
-    std::fs::read_dir(dir).ok()?.flatten().map(|e| e.path()).find(|p| {
-        p.file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with(&format!("{stem}.")))
-    })
+    std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(&format!("{stem}.")))
+        })
 }
 
 fn expected_lines(text: &str) -> Option<BTreeSet<u32>> {
     let at = text.find("drydock-test: lines=")?;
     let rest = &text[at + "drydock-test: lines=".len()..];
     let list = rest.split_whitespace().next()?;
-    Some(list.split(',').map(|n| n.parse().expect("line number")).collect())
+    Some(
+        list.split(',')
+            .map(|n| n.parse().expect("line number"))
+            .collect(),
+    )
 }
 
 fn lines_of(scanner: &ConfigScanner, path: &Path, id: &str) -> BTreeSet<u32> {
@@ -45,17 +55,28 @@ fn every_rule_has_failing_and_passing_fixtures_that_behave() {
     for rule in rules() {
         let dir = fixture_dir(&rule.id);
         let (Some(fail), Some(pass)) = (find(&dir, "fail"), find(&dir, "pass")) else {
-            problems.push(format!("{}: missing fail.* or pass.* in {}", rule.id, dir.display()));
+            problems.push(format!(
+                "{}: missing fail.* or pass.* in {}",
+                rule.id,
+                dir.display()
+            ));
             continue;
         };
         let text = std::fs::read_to_string(&fail).unwrap();
         let Some(expected) = expected_lines(&text) else {
-            problems.push(format!("{}: {} has no `drydock-test: lines=` comment", rule.id, fail.display()));
+            problems.push(format!(
+                "{}: {} has no `drydock-test: lines=` comment",
+                rule.id,
+                fail.display()
+            ));
             continue;
         };
         let got = lines_of(&scanner, &fail, &rule.id);
         if got != expected {
-            problems.push(format!("{}: fail fixture gave lines {got:?}, expected {expected:?}", rule.id));
+            problems.push(format!(
+                "{}: fail fixture gave lines {got:?}, expected {expected:?}",
+                rule.id
+            ));
         }
         let got = lines_of(&scanner, &pass, &rule.id);
         if !got.is_empty() {
@@ -67,18 +88,34 @@ fn every_rule_has_failing_and_passing_fixtures_that_behave() {
             let expected = expected_lines(&text).unwrap_or_default();
             let got = lines_of(&scanner, &fail2, &rule.id);
             if got != expected {
-                problems.push(format!("{}: fail2 fixture gave lines {got:?}, expected {expected:?}", rule.id));
+                problems.push(format!(
+                    "{}: fail2 fixture gave lines {got:?}, expected {expected:?}",
+                    rule.id
+                ));
             }
         }
     }
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
 
 #[test]
 fn enough_rules_per_family() {
     let count = |f: Family| rules().iter().filter(|r| r.family == f).count();
-    assert!(count(Family::Dockerfile) >= 30, "{}", count(Family::Dockerfile));
-    assert!(count(Family::Kubernetes) >= 40, "{}", count(Family::Kubernetes));
+    assert!(
+        count(Family::Dockerfile) >= 30,
+        "{}",
+        count(Family::Dockerfile)
+    );
+    assert!(
+        count(Family::Kubernetes) >= 40,
+        "{}",
+        count(Family::Kubernetes)
+    );
     assert!(count(Family::Compose) >= 8, "{}", count(Family::Compose));
 }
 

@@ -14,6 +14,8 @@ pub enum ArtifactKind {
     Rootfs,
     Filesystem,
     Sbom,
+    /// A Docker daemon and what runs on it (`drydock audit docker`, `drydock inventory`).
+    DockerHost,
 }
 
 /// One layer of an image, as the report shows it.

@@ -27,6 +27,11 @@ fn connect() -> Result<(tokio::runtime::Runtime, Docker), ImageError> {
         .map_err(|e| ImageError::io("tokio runtime", e))?;
     let docker = Docker::connect_with_defaults()
         .map_err(|e| ImageError::Daemon(format!("cannot connect to the Docker daemon: {e}")))?;
+    // bollard speaks the newest API by default; older daemons refuse it, so
+    // agree on the highest version both sides know.
+    let docker = rt
+        .block_on(docker.negotiate_version())
+        .map_err(|e| ImageError::Daemon(format!("cannot talk to the Docker daemon: {e}")))?;
     Ok((rt, docker))
 }
 

@@ -70,7 +70,8 @@ th button { font: inherit; background: none; border: 0; padding: 0; cursor: poin
 .no-js th button { cursor: default; }
 th[aria-sort=ascending] button::after { content: " \25B2"; font-size: 10px; }
 th[aria-sort=descending] button::after { content: " \25BC"; font-size: 10px; }
-td.path { word-break: break-all; max-width: 260px; }
+td.path { overflow-wrap: anywhere; max-width: 260px; }
+td.id { white-space: nowrap; }
 tr.suppressed td { color: var(--muted); }
 tr.suppressed .sev { opacity: .55; }
 .tag { display: inline-block; border: 1px solid var(--border); border-radius: 3px; padding: 0 4px;
@@ -229,6 +230,11 @@ pub(crate) fn esc(s: &str) -> String {
     out
 }
 
+/// An escaped path that wraps after its slashes rather than anywhere.
+fn breakable_path(path: &str) -> String {
+    esc(path).replace('/', "/<wbr>")
+}
+
 /// `'sha256-…'`, the CSP source that allows exactly this inline script or style.
 fn csp_hash(content: &str) -> String {
     let digest = Sha256::digest(content.as_bytes());
@@ -304,6 +310,7 @@ fn header(out: &mut String, report: &Report) {
         drydock_core::ArtifactKind::Rootfs => "root filesystem",
         drydock_core::ArtifactKind::Filesystem => "filesystem",
         drydock_core::ArtifactKind::Sbom => "SBOM",
+        drydock_core::ArtifactKind::DockerHost => "Docker host",
     };
     fact("Kind", kind.into());
     if let Some(id) = &a.image_id {
@@ -319,7 +326,10 @@ fn header(out: &mut String, report: &Report) {
         fact("Built", esc(created));
     }
     if let Some(os) = &report.inventory.os {
-        let mut text = esc(os.pretty_name.as_deref().unwrap_or(&format!("{} {}", os.family, os.version)));
+        let mut text = esc(os
+            .pretty_name
+            .as_deref()
+            .unwrap_or(&format!("{} {}", os.family, os.version)));
         if os.distroless {
             text.push_str(" (distroless)");
         }
@@ -368,15 +378,32 @@ fn summary(out: &mut String, report: &Report) {
     card(shown.len(), "findings");
     card(suppressed, "suppressed");
     card(report.inventory.packages.len(), "packages");
-    card(report.artifact.layers.len(), "layers");
+    if !report.artifact.layers.is_empty() {
+        card(report.artifact.layers.len(), "layers");
+    }
     out.push_str("</div>\n");
 
-    let mut by_kind: BTreeMap<&str, usize> = BTreeMap::new();
-    for f in &shown {
-        *by_kind.entry(kind_label(f.kind)).or_default() += 1;
-    }
-    if !by_kind.is_empty() {
-        let parts: Vec<String> = by_kind.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    let kinds = [
+        (
+            FindingKind::Vulnerability,
+            "vulnerability",
+            "vulnerabilities",
+        ),
+        (
+            FindingKind::Misconfiguration,
+            "misconfiguration",
+            "misconfigurations",
+        ),
+        (FindingKind::Secret, "secret", "secrets"),
+    ];
+    let parts: Vec<String> = kinds
+        .iter()
+        .filter_map(|(kind, one, many)| {
+            let n = shown.iter().filter(|f| f.kind == *kind).count();
+            (n > 0).then(|| format!("{n} {}", if n == 1 { one } else { many }))
+        })
+        .collect();
+    if !parts.is_empty() {
         let _ = writeln!(out, "<p>{}</p>", esc(&parts.join(", ")));
     }
     let mut ecosystems: BTreeMap<&str, usize> = BTreeMap::new();
@@ -388,7 +415,11 @@ fn summary(out: &mut String, report: &Report) {
             .iter()
             .map(|(e, n)| format!("{e}: {n}"))
             .collect();
-        let _ = writeln!(out, "<p>Packages by ecosystem: {}</p>", esc(&parts.join(", ")));
+        let _ = writeln!(
+            out,
+            "<p>Packages by ecosystem: {}</p>",
+            esc(&parts.join(", "))
+        );
     }
     out.push_str("</div>\n");
     chart(out, &counts);
@@ -410,7 +441,11 @@ fn chart(out: &mut String, counts: &[(Severity, usize)]) {
     );
     for (i, (s, n)) in counts.iter().enumerate() {
         let y = 4 + i * ROW_H;
-        let w = if *n == 0 { 2 } else { (n * BAR_MAX).div_ceil(max).max(4) };
+        let w = if *n == 0 {
+            2
+        } else {
+            (n * BAR_MAX).div_ceil(max).max(4)
+        };
         let _ = writeln!(
             out,
             "<g class=\"bar\" data-severity=\"{s}\"><text x=\"0\" y=\"{}\" font-size=\"12\" fill=\"#374151\">{s}</text>\
@@ -514,7 +549,11 @@ fn finding_row(out: &mut String, f: &Finding, by_ref: &BTreeMap<String, &Package
     let _ = write!(
         out,
         "<tr class=\"finding{}\" data-severity=\"{}\" data-kind=\"{}\" data-suppressed=\"{}\" data-search=\"{}\">",
-        if f.suppressed.is_some() { " suppressed" } else { "" },
+        if f.suppressed.is_some() {
+            " suppressed"
+        } else {
+            ""
+        },
         f.severity,
         kind.to_lowercase(),
         u8::from(f.suppressed.is_some()),
@@ -526,7 +565,7 @@ fn finding_row(out: &mut String, f: &Finding, by_ref: &BTreeMap<String, &Package
         severity_rank(f.severity),
         s = f.severity
     );
-    let _ = write!(out, "<td class=\"mono\">{}</td>", esc(&f.id));
+    let _ = write!(out, "<td class=\"mono id\">{}</td>", esc(&f.id));
     let _ = write!(out, "<td>{kind}</td>");
     let _ = write!(out, "<td>{}</td>", esc(package));
     let _ = write!(
@@ -539,14 +578,22 @@ fn finding_row(out: &mut String, f: &Finding, by_ref: &BTreeMap<String, &Package
         "<td class=\"mono\">{}</td>",
         esc(f.fixed_version.as_deref().unwrap_or_default())
     );
-    let _ = write!(out, "<td class=\"path mono\">{}</td>", esc(&location));
+    let _ = write!(
+        out,
+        "<td class=\"path mono\">{}</td>",
+        breakable_path(&location)
+    );
     match &f.location.layer {
         Some(l) => {
             let _ = write!(
                 out,
                 "<td class=\"mono\" data-sort=\"{}\" title=\"{}\">#{} {}</td>",
                 l.index,
-                esc(&l.created_by.as_deref().map(clean_created_by).unwrap_or_default()),
+                esc(&l
+                    .created_by
+                    .as_deref()
+                    .map(clean_created_by)
+                    .unwrap_or_default()),
                 l.index,
                 esc(&short_digest(&l.diff_id))
             );
@@ -560,8 +607,13 @@ fn finding_row(out: &mut String, f: &Finding, by_ref: &BTreeMap<String, &Package
     };
     let _ = write!(
         out,
-        "<td><details><summary>{}</summary><div class=\"more\">",
-        esc(title)
+        "<td><details><summary>{}{}</summary><div class=\"more\">",
+        esc(title),
+        if f.suppressed.is_some() {
+            " <span class=\"tag\">suppressed</span>"
+        } else {
+            ""
+        }
     );
     finding_details(out, f, by_ref);
     out.push_str("</div></details></td></tr>\n");
@@ -669,10 +721,9 @@ fn layers(out: &mut String, report: &Report) {
             .iter()
             .enumerate()
             .filter(|(_, p)| {
-                p.location
-                    .layer
-                    .as_ref()
-                    .is_some_and(|l| l.diff_id == layer.layer.diff_id && l.index == layer.layer.index)
+                p.location.layer.as_ref().is_some_and(|l| {
+                    l.diff_id == layer.layer.diff_id && l.index == layer.layer.index
+                })
             })
             .map(|(i, p)| {
                 placed[i] = true;
@@ -693,7 +744,11 @@ fn layers(out: &mut String, report: &Report) {
             layer.layer.index,
             esc(&layer.layer.diff_id),
             esc(&short_digest(&layer.layer.diff_id)),
-            if layer.cached { " <span class=\"tag\">cached</span>" } else { "" },
+            if layer.cached {
+                " <span class=\"tag\">cached</span>"
+            } else {
+                ""
+            },
             esc(&created_by),
             esc(&size),
         );
@@ -739,7 +794,11 @@ fn package_list(out: &mut String, packages: &[&Package]) {
     let mut sorted = packages.to_vec();
     sorted.sort_by(|a, b| (&a.name, &a.version).cmp(&(&b.name, &b.version)));
     let open = if sorted.len() <= 12 { " open" } else { "" };
-    let noun = if sorted.len() == 1 { "package" } else { "packages" };
+    let noun = if sorted.len() == 1 {
+        "package"
+    } else {
+        "packages"
+    };
     let _ = write!(
         out,
         "<details{open}><summary>{} {noun}</summary><ul class=\"pkgs\">",

@@ -17,7 +17,10 @@
 //! Written by hand over `quick-xml`'s escaping rather than with `quick-junit`,
 //! which writes attributes the strict schema rejects (`<testsuites tests=…>`).
 
-use crate::table::{Target, clean_created_by, packages_by_ref, short_digest, target_of, target_title, vulnerability_target};
+use crate::table::{
+    Target, clean_created_by, packages_by_ref, short_digest, target_of, target_title,
+    vulnerability_target,
+};
 use crate::{ReportError, Result};
 use drydock_core::{Finding, FindingKind, FixStatus, Package, Report};
 use quick_xml::escape::escape;
@@ -104,7 +107,10 @@ fn write_case(out: &mut String, case: &Case) {
                 let _ = writeln!(
                     out,
                     "{head}>\n      <skipped message=\"{}\"/>\n    </testcase>",
-                    attr(&format!("{} suppressed by {}: {}", f.id, s.source, s.reason))
+                    attr(&format!(
+                        "{} suppressed by {}: {}",
+                        f.id, s.source, s.reason
+                    ))
                 );
             }
             None => {
@@ -166,7 +172,12 @@ fn details(f: &Finding) -> String {
         let _ = write!(location, ":{line}");
     }
     if let Some(layer) = &f.location.layer {
-        let _ = write!(location, " (layer {} {}", layer.index, short_digest(&layer.diff_id));
+        let _ = write!(
+            location,
+            " (layer {} {}",
+            layer.index,
+            short_digest(&layer.diff_id)
+        );
         if let Some(cmd) = &layer.created_by {
             let _ = write!(location, ": {}", clean_created_by(cmd));
         }
@@ -273,9 +284,15 @@ fn suites(report: &Report) -> Vec<Suite<'_>> {
         // Vulnerabilities whose package is not in the inventory (an SBOM scan
         // with partial data) still fail the suite.
         for f in findings {
-            let known = f.package_ref.as_ref().is_some_and(|r| by_ref.contains_key(r));
+            let known = f
+                .package_ref
+                .as_ref()
+                .is_some_and(|r| by_ref.contains_key(r));
             if !known {
-                let name = f.package_name.clone().unwrap_or_else(|| f.location.path.clone());
+                let name = f
+                    .package_name
+                    .clone()
+                    .unwrap_or_else(|| f.location.path.clone());
                 let label = match &f.installed_version {
                     Some(v) => format!("{name} {v}"),
                     None => name.clone(),
@@ -360,7 +377,11 @@ fn check_family(id: &str) -> String {
 fn dotted(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        out.push(if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '.' });
+        out.push(if c.is_alphanumeric() || c == '-' || c == '_' {
+            c
+        } else {
+            '.'
+        });
     }
     let parts: Vec<&str> = out.split('.').filter(|p| !p.is_empty()).collect();
     if parts.is_empty() {
@@ -436,7 +457,10 @@ mod tests {
     #[test]
     fn timestamps_are_utc_without_zone() {
         assert_eq!(timestamp("2026-11-29T08:15:30.482Z"), "2026-11-29T08:15:30");
-        assert_eq!(timestamp("2026-11-29T08:15:30+01:00"), "2026-11-29T07:15:30");
+        assert_eq!(
+            timestamp("2026-11-29T08:15:30+01:00"),
+            "2026-11-29T07:15:30"
+        );
         assert_eq!(timestamp("yesterday"), "1970-01-01T00:00:00");
     }
 

@@ -25,3 +25,45 @@ pub enum ReportError {
 }
 
 pub type Result<T, E = ReportError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use drydock_core::Report;
+    use std::io::Write;
+
+    struct Broken;
+    impl Write for Broken {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("disk full"))
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn io_errors_name_the_format() {
+        let report: Report = serde_json::from_str(
+            r#"{"schema_version": 1, "tool_version": "0.1.0", "created_at": "2026-11-29T08:15:30Z",
+                "artifact": {"name": ".", "kind": "filesystem"}, "inventory": {"packages": []}}"#,
+        )
+        .unwrap();
+        let errors = [
+            crate::sarif::write(&report, Broken)
+                .unwrap_err()
+                .to_string(),
+            crate::junit::write(&report, Broken)
+                .unwrap_err()
+                .to_string(),
+            crate::html::write(&report, Broken).unwrap_err().to_string(),
+        ];
+        assert_eq!(
+            errors,
+            [
+                "writing the SARIF report: disk full",
+                "writing the JUnit report: disk full",
+                "writing the HTML report: disk full",
+            ]
+        );
+    }
+}

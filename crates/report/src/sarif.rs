@@ -175,6 +175,8 @@ struct Region {
 #[derive(Serialize)]
 struct SarifSuppression {
     kind: &'static str,
+    /// The user decided it (ignore file, VEX, inline comment): viewers hide accepted ones.
+    status: &'static str,
     justification: String,
 }
 
@@ -302,8 +304,8 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-/// The `security-severity` GitHub ranks alerts by (>= 9 critical, >= 7 high,
-/// >= 4 medium, > 0 low). The CVSS score is used when it rates the same as
+/// The `security-severity` GitHub ranks alerts by (9.0 and up critical, 7.0
+/// high, 4.0 medium, above 0 low). The CVSS score is used when it rates the same as
 /// drydock's severity; otherwise (a vendor rating overrides NVD's) a score
 /// inside drydock's band, so GitHub shows the same severity as the other formats.
 fn security_severity(severity: Severity, cvss: Option<f64>) -> Option<String> {
@@ -353,7 +355,9 @@ fn rule_name(f: &Finding, by_ref: &BTreeMap<String, &Package>) -> &'static str {
 /// references come from advisories and are not trusted to be one).
 fn web_link(s: &str) -> Option<&str> {
     let ok = (s.starts_with("https://") || s.starts_with("http://"))
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"');
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '"');
     ok.then_some(s)
 }
 
@@ -414,11 +418,19 @@ fn rule(findings: &[&Finding], by_ref: &BTreeMap<String, &Package>) -> Rule {
     let _ = write!(markdown, "\n\n{}\n", md(&description));
     if !remediations.is_empty() {
         let _ = write!(text, "\nRemediation: {}\n", remediations.join(" "));
-        let _ = write!(markdown, "\n**Remediation:** {}\n", md(&remediations.join(" ")));
+        let _ = write!(
+            markdown,
+            "\n**Remediation:** {}\n",
+            md(&remediations.join(" "))
+        );
     }
     if !compliance.is_empty() {
         let _ = write!(text, "\nCompliance: {}\n", compliance.join(", "));
-        let _ = write!(markdown, "\n**Compliance:** {}\n", md(&compliance.join(", ")));
+        let _ = write!(
+            markdown,
+            "\n**Compliance:** {}\n",
+            md(&compliance.join(", "))
+        );
     }
     if !references.is_empty() {
         text.push_str("\nReferences:\n");
@@ -466,7 +478,10 @@ fn rule(findings: &[&Finding], by_ref: &BTreeMap<String, &Package>) -> Rule {
 fn md(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#') {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#'
+        ) {
             out.push('\\');
         }
         out.push(c);
@@ -511,7 +526,11 @@ fn message(f: &Finding) -> String {
 /// file would be merged into one alert.
 fn fingerprint(f: &Finding) -> String {
     let mut h = Sha256::new();
-    for part in [f.id.as_str(), f.package_name.as_deref().unwrap_or_default(), f.location.path.as_str()] {
+    for part in [
+        f.id.as_str(),
+        f.package_name.as_deref().unwrap_or_default(),
+        f.location.path.as_str(),
+    ] {
         h.update(part.as_bytes());
         h.update([0]);
     }
@@ -541,6 +560,7 @@ fn result(f: &Finding, rule_index: usize, by_ref: &BTreeMap<String, &Package>) -
             } else {
                 "external"
             },
+            status: "accepted",
             justification: format!("{}: {}", s.source, s.reason),
         })
         .collect();
@@ -590,11 +610,20 @@ mod tests {
 
     #[test]
     fn security_severity_follows_cvss_only_when_it_agrees() {
-        assert_eq!(security_severity(Severity::Critical, Some(9.8)), Some("9.8".into()));
+        assert_eq!(
+            security_severity(Severity::Critical, Some(9.8)),
+            Some("9.8".into())
+        );
         // Debian rates it low; GitHub must not show it as high.
-        assert_eq!(security_severity(Severity::Low, Some(7.5)), Some("2.0".into()));
+        assert_eq!(
+            security_severity(Severity::Low, Some(7.5)),
+            Some("2.0".into())
+        );
         assert_eq!(security_severity(Severity::High, None), Some("8.0".into()));
-        assert_eq!(security_severity(Severity::Medium, Some(f64::NAN)), Some("5.5".into()));
+        assert_eq!(
+            security_severity(Severity::Medium, Some(f64::NAN)),
+            Some("5.5".into())
+        );
         assert_eq!(security_severity(Severity::Unknown, None), None);
     }
 
@@ -645,7 +674,10 @@ mod tests {
 
     #[test]
     fn only_web_links_become_help_uris() {
-        assert_eq!(web_link("https://nvd.nist.gov/vuln/detail/CVE-1"), Some("https://nvd.nist.gov/vuln/detail/CVE-1"));
+        assert_eq!(
+            web_link("https://nvd.nist.gov/vuln/detail/CVE-1"),
+            Some("https://nvd.nist.gov/vuln/detail/CVE-1")
+        );
         assert_eq!(web_link("javascript:alert(1)"), None);
         assert_eq!(web_link("https://a b"), None);
     }

@@ -144,7 +144,11 @@ fn target_path(path: &str) -> String {
 }
 
 /// `image (debian 12)` for the OS, `app/package-lock.json (npm)` for a file.
-pub(crate) fn target_title(report: &Report, target: &Target, pkgs: Option<&Vec<&Package>>) -> String {
+pub(crate) fn target_title(
+    report: &Report,
+    target: &Target,
+    pkgs: Option<&Vec<&Package>>,
+) -> String {
     match target {
         Target::Os => match &report.inventory.os {
             Some(os) => format!("{} ({} {})", report.artifact.name, os.family, os.version),

@@ -141,6 +141,13 @@ fn keys(value: &Value, out: &mut std::collections::BTreeSet<String>) {
     }
 }
 
+/// drydock's report schema, `docs/schema/report.schema.json`.
+fn schema() -> Value {
+    let path = drydock_testkit::workspace_root().join("docs/schema/report.schema.json");
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
 /// Every property name the schema declares, at the top and in `$defs`.
 fn schema_properties() -> std::collections::BTreeSet<String> {
     let schema = schema();

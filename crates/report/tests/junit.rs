@@ -33,7 +33,10 @@ fn xmllint(args: &[&str], xml: &str) -> (bool, String) {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    (out.status.success(), text.replace(&*file.to_string_lossy(), "report.xml"))
+    (
+        out.status.success(),
+        text.replace(&*file.to_string_lossy(), "report.xml"),
+    )
 }
 
 /// `Ok` when `xml` is valid against the schema, else xmllint's complaints.
@@ -76,7 +79,11 @@ fn every_report_validates_against_both_schemas() {
 fn the_schema_check_can_fail() {
     let xml = render("junit", &report("debian-app"));
     // The strict schema wants a time-zone-free timestamp and no attributes on <testsuites>.
-    let zoned = xml.replacen("timestamp=\"2026-11-29T08:15:30\"", "timestamp=\"2026-11-29T08:15:30Z\"", 1);
+    let zoned = xml.replacen(
+        "timestamp=\"2026-11-29T08:15:30\"",
+        "timestamp=\"2026-11-29T08:15:30Z\"",
+        1,
+    );
     let err = validate(&zoned, "JUnit.xsd").unwrap_err();
     assert!(err.contains("timestamp"), "{err}");
     let counted = xml.replacen("<testsuites>", "<testsuites tests=\"9\">", 1);
@@ -94,12 +101,32 @@ fn failures_are_the_unsuppressed_findings() {
     for name in REPORTS {
         let input = report(name);
         let xml = render("junit", &input);
-        let failed = input.findings.iter().filter(|f| f.suppressed.is_none()).count();
+        let failed = input
+            .findings
+            .iter()
+            .filter(|f| f.suppressed.is_none())
+            .count();
         let skipped = input.findings.len() - failed;
-        assert_eq!(xpath(&xml, "count(//failure)"), failed.to_string(), "{name}");
-        assert_eq!(xpath(&xml, "count(//skipped)"), skipped.to_string(), "{name}");
-        assert_eq!(xpath(&xml, "sum(//testsuite/@failures)"), failed.to_string(), "{name}");
-        assert_eq!(xpath(&xml, "sum(//testsuite/@skipped)"), skipped.to_string(), "{name}");
+        assert_eq!(
+            xpath(&xml, "count(//failure)"),
+            failed.to_string(),
+            "{name}"
+        );
+        assert_eq!(
+            xpath(&xml, "count(//skipped)"),
+            skipped.to_string(),
+            "{name}"
+        );
+        assert_eq!(
+            xpath(&xml, "sum(//testsuite/@failures)"),
+            failed.to_string(),
+            "{name}"
+        );
+        assert_eq!(
+            xpath(&xml, "sum(//testsuite/@skipped)"),
+            skipped.to_string(),
+            "{name}"
+        );
         assert_eq!(
             xpath(&xml, "sum(//testsuite/@tests)"),
             xpath(&xml, "count(//testcase)"),
@@ -140,7 +167,10 @@ fn suites_per_target_and_cases_per_package() {
         "CVE-2024-5535 CRITICAL: openssl: SSL_select_next_proto buffer overread"
     );
     assert_eq!(
-        xpath(&xml, "string(//testcase[@classname='libc6']/skipped/@message)"),
+        xpath(
+            &xml,
+            "string(//testcase[@classname='libc6']/skipped/@message)"
+        ),
         "CVE-2010-4756 suppressed by ignorefile: only reachable through an FTP daemon; none runs in this image"
     );
     let details = xpath(
@@ -153,17 +183,55 @@ fn suites_per_target_and_cases_per_package() {
 #[test]
 fn checks_are_grouped_by_family() {
     let xml = render("junit", &report("shop-repo"));
-    assert_eq!(xpath(&xml, "string(//testsuite[@package='drydock.checks.DS']/@name)"), "DS checks");
-    assert_eq!(xpath(&xml, "string(//testsuite[@package='drydock.checks.DS']/@timestamp)"), "2026-11-29T08:02:11");
     assert_eq!(
-        xpath(&xml, "string(//testsuite[@package='drydock.checks.DS']/testcase[1]/@name)"),
+        xpath(
+            &xml,
+            "string(//testsuite[@package='drydock.checks.DS']/@name)"
+        ),
+        "DS checks"
+    );
+    assert_eq!(
+        xpath(
+            &xml,
+            "string(//testsuite[@package='drydock.checks.DS']/@timestamp)"
+        ),
+        "2026-11-29T08:02:11"
+    );
+    assert_eq!(
+        xpath(
+            &xml,
+            "string(//testsuite[@package='drydock.checks.DS']/testcase[1]/@name)"
+        ),
         "DS002: Image user should not be 'root' (Dockerfile:14)"
     );
-    assert_eq!(xpath(&xml, "count(//testsuite[@package='drydock.checks.DS']/testcase/skipped)"), "1");
-    assert_eq!(xpath(&xml, "string(//testsuite[@package='drydock.checks.KSV']/testcase/@classname)"), "deploy/k8s/deployment.yaml");
-    let details = xpath(&xml, "string(//testsuite[@package='drydock.checks.KSV']//failure)");
-    assert!(details.contains("Compliance: CIS-Kubernetes-1.9:5.2.2, NIST-800-190:4.4.3\n"), "{details}");
-    assert!(details.contains("Evidence: spec.template.spec.containers[0].securityContext.privileged: true\n"), "{details}");
+    assert_eq!(
+        xpath(
+            &xml,
+            "count(//testsuite[@package='drydock.checks.DS']/testcase/skipped)"
+        ),
+        "1"
+    );
+    assert_eq!(
+        xpath(
+            &xml,
+            "string(//testsuite[@package='drydock.checks.KSV']/testcase/@classname)"
+        ),
+        "deploy/k8s/deployment.yaml"
+    );
+    let details = xpath(
+        &xml,
+        "string(//testsuite[@package='drydock.checks.KSV']//failure)",
+    );
+    assert!(
+        details.contains("Compliance: CIS-Kubernetes-1.9:5.2.2, NIST-800-190:4.4.3\n"),
+        "{details}"
+    );
+    assert!(
+        details.contains(
+            "Evidence: spec.template.spec.containers[0].securityContext.privileged: true\n"
+        ),
+        "{details}"
+    );
 }
 
 #[test]
@@ -174,5 +242,8 @@ fn hostile_strings_stay_text() {
     assert!(!xml.contains('\u{1b}'));
     // The title round-trips through a real XML parser, minus what XML cannot hold.
     let message = xpath(&xml, "string(//testsuite[1]//failure[1]/@message)");
-    assert!(message.contains("<script>alert('x')</script> \"q\" & ]]> \u{FFFD}[31m"), "{message}");
+    assert!(
+        message.contains("<script>alert('x')</script> \"q\" & ]]> \u{FFFD}[31m"),
+        "{message}"
+    );
 }

@@ -38,9 +38,16 @@ fn golden_files() {
 #[test]
 fn every_report_validates_against_the_official_schema() {
     for name in REPORTS {
-        assert_eq!(schema_errors(&sarif(&report(name))), Vec::<String>::new(), "{name}");
+        assert_eq!(
+            schema_errors(&sarif(&report(name))),
+            Vec::<String>::new(),
+            "{name}"
+        );
     }
-    assert_eq!(schema_errors(&sarif(&hostile_report())), Vec::<String>::new());
+    assert_eq!(
+        schema_errors(&sarif(&hostile_report())),
+        Vec::<String>::new()
+    );
 }
 
 #[test]
@@ -94,13 +101,24 @@ fn what_github_code_scanning_reads() {
     assert_eq!(log4j["properties"]["security-severity"], "10.0");
     assert_eq!(log4j["defaultConfiguration"]["level"], "error");
     assert_eq!(log4j["name"], "LanguagePackageVulnerability");
-    assert_eq!(log4j["shortDescription"]["text"], "Remote code injection in Log4j");
-    assert_eq!(log4j["helpUri"], "https://nvd.nist.gov/vuln/detail/CVE-2021-44228");
+    assert_eq!(
+        log4j["shortDescription"]["text"],
+        "Remote code injection in Log4j"
+    );
+    assert_eq!(
+        log4j["helpUri"],
+        "https://nvd.nist.gov/vuln/detail/CVE-2021-44228"
+    );
     assert_eq!(
         log4j["properties"]["tags"],
         serde_json::json!(["security", "vulnerability", "CRITICAL"])
     );
-    assert!(log4j["help"]["markdown"].as_str().unwrap().contains("- <https://logging.apache.org/log4j/2.x/security.html>"));
+    assert!(
+        log4j["help"]["markdown"]
+            .as_str()
+            .unwrap()
+            .contains("- <https://logging.apache.org/log4j/2.x/security.html>")
+    );
     let libc = rule("CVE-2010-4756");
     assert_eq!(libc["name"], "OsPackageVulnerability");
     assert_eq!(libc["defaultConfiguration"]["level"], "note");
@@ -124,18 +142,27 @@ fn what_github_code_scanning_reads() {
     );
     assert!(openssl.get("suppressions").is_none());
     assert_eq!(
-        openssl["partialFingerprints"]["drydock/v1"].as_str().unwrap().len(),
+        openssl["partialFingerprints"]["drydock/v1"]
+            .as_str()
+            .unwrap()
+            .len(),
         64
     );
 
     let secret = result("aws-access-key-id");
-    assert_eq!(secret["locations"][0]["physicalLocation"]["region"]["startLine"], 3);
-    assert_eq!(secret["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "app/config/.env");
+    assert_eq!(
+        secret["locations"][0]["physicalLocation"]["region"]["startLine"],
+        3
+    );
+    assert_eq!(
+        secret["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "app/config/.env"
+    );
 
     let suppressed = result("CVE-2010-4756");
     assert_eq!(
         suppressed["suppressions"],
-        serde_json::json!([{"kind": "external", "justification": "ignorefile: only reachable through an FTP daemon; none runs in this image"}])
+        serde_json::json!([{"kind": "external", "status": "accepted", "justification": "ignorefile: only reachable through an FTP daemon; none runs in this image"}])
     );
 }
 
@@ -147,18 +174,42 @@ fn checks_carry_compliance_lines_and_inline_suppressions() {
     let ds002 = rules.iter().find(|r| r["id"] == "DS002").unwrap();
     assert_eq!(
         ds002["properties"]["tags"],
-        serde_json::json!(["security", "misconfiguration", "HIGH", "CIS-Docker-1.6:4.1", "NIST-800-190:4.4.3", "PCI-DSS-4.0:2.2.1"])
+        serde_json::json!([
+            "security",
+            "misconfiguration",
+            "HIGH",
+            "CIS-Docker-1.6:4.1",
+            "NIST-800-190:4.4.3",
+            "PCI-DSS-4.0:2.2.1"
+        ])
     );
     assert_eq!(ds002["properties"]["security-severity"], "8.0");
-    assert!(ds002["help"]["text"].as_str().unwrap().contains("Remediation: Add a USER instruction"));
+    assert!(
+        ds002["help"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Remediation: Add a USER instruction")
+    );
     let results = run["results"].as_array().unwrap();
     let ds002 = results.iter().find(|r| r["ruleId"] == "DS002").unwrap();
-    assert_eq!(ds002["locations"][0]["physicalLocation"]["region"]["startLine"], 14);
-    assert_eq!(ds002["message"]["text"], "DS002 (HIGH) Image user should not be 'root'\nEvidence: USER root");
+    assert_eq!(
+        ds002["locations"][0]["physicalLocation"]["region"]["startLine"],
+        14
+    );
+    assert_eq!(
+        ds002["message"]["text"],
+        "DS002 (HIGH) Image user should not be 'root'\nEvidence: USER root"
+    );
     let ds026 = results.iter().find(|r| r["ruleId"] == "DS026").unwrap();
     assert_eq!(ds026["suppressions"][0]["kind"], "inSource");
-    let lodash = results.iter().find(|r| r["ruleId"] == "CVE-2021-23337").unwrap();
-    assert_eq!(lodash["locations"][0]["physicalLocation"]["region"]["startLine"], 412);
+    let lodash = results
+        .iter()
+        .find(|r| r["ruleId"] == "CVE-2021-23337")
+        .unwrap();
+    assert_eq!(
+        lodash["locations"][0]["physicalLocation"]["region"]["startLine"],
+        412
+    );
     assert_eq!(
         lodash["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
         "web/package-lock.json"
@@ -176,9 +227,16 @@ fn hostile_strings_stay_data() {
     );
     for rule in run["tool"]["driver"]["rules"].as_array().unwrap() {
         // NaN scores never reach the JSON (serde would write null); the severity band is used.
-        assert!(rule["properties"]["security-severity"].is_string() || rule["properties"].get("security-severity").is_none());
+        assert!(
+            rule["properties"]["security-severity"].is_string()
+                || rule["properties"].get("security-severity").is_none()
+        );
         // `javascript:` references never become the help link.
-        assert!(rule["helpUri"].as_str().is_none_or(|u| u.starts_with("http")));
+        assert!(
+            rule["helpUri"]
+                .as_str()
+                .is_none_or(|u| u.starts_with("http"))
+        );
         let md = rule["help"]["markdown"].as_str().unwrap();
         assert!(!md.contains("<script>"), "{md}");
         assert!(!md.contains("[l](javascript"), "{md}");

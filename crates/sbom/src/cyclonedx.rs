@@ -292,6 +292,7 @@ fn artifact_component(a: &Artifact) -> Component {
         ty: match a.kind {
             ArtifactKind::ContainerImage => "container",
             ArtifactKind::Rootfs | ArtifactKind::Filesystem | ArtifactKind::Sbom => "file",
+            ArtifactKind::DockerHost => "platform",
         }
         .into(),
         name: a.name.clone(),

@@ -215,6 +215,7 @@ fn build(report: &Report) -> Result<Document> {
                 ArtifactKind::ContainerImage => "CONTAINER",
                 ArtifactKind::Filesystem => "SOURCE",
                 ArtifactKind::Rootfs | ArtifactKind::Sbom => "FILE",
+                ArtifactKind::DockerHost => "PLATFORM",
             }
             .into(),
         ),

@@ -13,7 +13,10 @@ impl SecretScanner {
     /// `config:history[5].created_by`; lines count within the field.
     pub fn scan_image_config(&self, config: &Value) -> Vec<SecretFinding> {
         let mut out = Vec::new();
-        let inner = config.get("config").or_else(|| config.get("Config")).unwrap_or(&Value::Null);
+        let inner = config
+            .get("config")
+            .or_else(|| config.get("Config"))
+            .unwrap_or(&Value::Null);
         if let Some(env) = inner.get("Env").and_then(Value::as_array) {
             for (i, e) in env.iter().enumerate() {
                 if let Some(s) = e.as_str() {
@@ -33,7 +36,9 @@ impl SecretScanner {
         if let Some(history) = config.get("history").and_then(Value::as_array) {
             for (i, h) in history.iter().enumerate() {
                 if let Some(cmd) = h.get("created_by").and_then(Value::as_str) {
-                    out.extend(self.scan_bytes(&format!("config:history[{i}].created_by"), cmd.as_bytes()));
+                    out.extend(
+                        self.scan_bytes(&format!("config:history[{i}].created_by"), cmd.as_bytes()),
+                    );
                 }
             }
         }

@@ -15,6 +15,8 @@ pub struct DirOptions<'a> {
     pub respect_gitignore: bool,
     /// Absolute paths never entered (drydock's cache).
     pub skip: Vec<PathBuf>,
+    /// Worker threads; 0 lets the walker choose (one per core).
+    pub threads: usize,
 }
 
 impl<'a> DirOptions<'a> {
@@ -23,6 +25,7 @@ impl<'a> DirOptions<'a> {
             scanner,
             respect_gitignore: true,
             skip: Vec::new(),
+            threads: 0,
         }
     }
 }
@@ -37,10 +40,17 @@ pub fn scan_dir(root: &Path, opts: &DirOptions<'_>) -> Result<ScanOutput, Error>
     };
     let meta = std::fs::metadata(root).map_err(io)?;
     if !meta.is_dir() {
-        return Err(io(std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a directory")));
+        return Err(io(std::io::Error::new(
+            std::io::ErrorKind::NotADirectory,
+            "not a directory",
+        )));
     }
     let root = std::fs::canonicalize(root).map_err(io)?;
-    let skip: Vec<PathBuf> = opts.skip.iter().filter_map(|p| std::fs::canonicalize(p).ok()).collect();
+    let skip: Vec<PathBuf> = opts
+        .skip
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect();
     let out = Mutex::new(ScanOutput::default());
 
     let mut builder = ignore::WalkBuilder::new(&root);
@@ -52,7 +62,8 @@ pub fn scan_dir(root: &Path, opts: &DirOptions<'_>) -> Result<ScanOutput, Error>
         .git_global(false)
         .git_exclude(opts.respect_gitignore)
         .ignore(opts.respect_gitignore)
-        .require_git(false);
+        .require_git(false)
+        .threads(opts.threads);
     builder.filter_entry(move |e| {
         let is_dir = e.file_type().is_some_and(|t| t.is_dir());
         !(is_dir && (e.file_name() == ".git" || skip.iter().any(|s| s == e.path())))
@@ -97,12 +108,18 @@ pub fn scan_dir(root: &Path, opts: &DirOptions<'_>) -> Result<ScanOutput, Error>
             if let Ok(mut o) = out.lock() {
                 o.files += 1;
                 o.bytes += content.len() as u64;
-                o.findings.extend(found.iter().map(|f| to_finding(f, Location::file(rel.clone()))));
+                o.findings.extend(
+                    found
+                        .iter()
+                        .map(|f| to_finding(f, Location::file(rel.clone()))),
+                );
             }
             ignore::WalkState::Continue
         })
     });
-    let mut out = out.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut out = out
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     out.findings.sort_by(|a, b| {
         (&a.location.path, a.location.line, &a.id).cmp(&(&b.location.path, b.location.line, &b.id))
     });

@@ -8,8 +8,8 @@ use crate::rules::{self, Allowlist, Rule, RuleFile, Validator};
 use crate::{Error, validate};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use drydock_core::Severity;
-use regex::bytes::{Regex as BytesRegex, RegexBuilder};
 use regex::Regex;
+use regex::bytes::{Regex as BytesRegex, RegexBuilder};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -109,7 +109,9 @@ impl CompiledAllowlist {
     }
 
     fn allows_secret(&self, secret_lower: &str, secret: &str) -> bool {
-        self.stopwords.iter().any(|w| secret_lower.contains(w.as_str()))
+        self.stopwords
+            .iter()
+            .any(|w| secret_lower.contains(w.as_str()))
             || self.regexes.iter().any(|r| r.is_match(secret))
     }
 
@@ -175,7 +177,13 @@ impl SecretScanner {
     pub fn new(opts: &ScannerOptions) -> Result<SecretScanner, Error> {
         let mut all: Vec<(String, Rule)> = Vec::new();
         for f in rules::builtin_rule_files()? {
-            let name = format!("{}.yaml", f.rules.first().map(|r| r.family.as_str()).unwrap_or("builtin"));
+            let name = format!(
+                "{}.yaml",
+                f.rules
+                    .first()
+                    .map(|r| r.family.as_str())
+                    .unwrap_or("builtin")
+            );
             all.extend(f.rules.into_iter().map(|r| (name.clone(), r)));
         }
         let mut global = rules::global_allowlist()?;
@@ -194,7 +202,10 @@ impl SecretScanner {
                 return Err(Error::UnknownRule(id.clone()));
             }
         }
-        let mut kept: Vec<(String, Rule)> = all.into_iter().filter(|(_, r)| !opts.disabled.contains(&r.id)).collect();
+        let mut kept: Vec<(String, Rule)> = all
+            .into_iter()
+            .filter(|(_, r)| !opts.disabled.contains(&r.id))
+            .collect();
         // A pairing rule without its partner can never fire; drop it (repeat for chains).
         loop {
             let before = kept.len();
@@ -207,7 +218,11 @@ impl SecretScanner {
         SecretScanner::compile(kept, &global, opts)
     }
 
-    fn compile(rules: Vec<(String, Rule)>, global: &Allowlist, opts: &ScannerOptions) -> Result<SecretScanner, Error> {
+    fn compile(
+        rules: Vec<(String, Rule)>,
+        global: &Allowlist,
+        opts: &ScannerOptions,
+    ) -> Result<SecretScanner, Error> {
         let mut compiled = Vec::with_capacity(rules.len());
         let mut keyword_index: HashMap<String, usize> = HashMap::new();
         let mut keywords: Vec<String> = Vec::new();
@@ -223,7 +238,9 @@ impl SecretScanner {
                 return Err(err("duplicate rule id".into()));
             }
             if r.keywords.is_empty() || r.keywords.iter().any(|k| k.trim().is_empty()) {
-                return Err(err("needs at least one non-empty keyword (the prefilter)".into()));
+                return Err(err(
+                    "needs at least one non-empty keyword (the prefilter)".into()
+                ));
             }
             let regex = RegexBuilder::new(&r.regex)
                 .size_limit(32 * 1024 * 1024)
@@ -348,9 +365,15 @@ impl SecretScanner {
                 j += 1;
             }
             let rule = &self.rules[rule_idx];
-            let path_ok = rule.path.as_ref().is_none_or(|p| p.is_match(path)) && !rule.allow.allows_path(path);
+            let path_ok = rule.path.as_ref().is_none_or(|p| p.is_match(path))
+                && !rule.allow.allows_path(path);
             if path_ok {
-                self.match_rule(rule_idx, content, hits[i..j].iter().map(|h| h.1), &mut candidates);
+                self.match_rule(
+                    rule_idx,
+                    content,
+                    hits[i..j].iter().map(|h| h.1),
+                    &mut candidates,
+                );
             }
             i = j;
         }
@@ -381,9 +404,14 @@ impl SecretScanner {
         for (ws, we) in windows {
             let hay = &content[ws..we];
             for caps in rule.regex.captures_iter(hay) {
-                let Some(s) = caps.get(rule.secret_group) else { continue };
+                let Some(s) = caps.get(rule.secret_group) else {
+                    continue;
+                };
                 let (start, end) = (ws + s.start(), ws + s.end());
-                let name_ok = match (rule.name_group.and_then(|g| caps.get(g)), rule.allow.names.is_empty()) {
+                let name_ok = match (
+                    rule.name_group.and_then(|g| caps.get(g)),
+                    rule.allow.names.is_empty(),
+                ) {
                     (Some(n), false) => {
                         let name = String::from_utf8_lossy(n.as_bytes());
                         !rule.allow.names.iter().any(|r| r.is_match(&name))
@@ -408,10 +436,11 @@ impl SecretScanner {
         if secret.is_empty() {
             return false;
         }
-        if let Some(min) = rule.entropy {
-            if shannon_entropy(secret) < min {
-                return false;
-            }
+        if rule
+            .entropy
+            .is_some_and(|min| shannon_entropy(secret) < min)
+        {
+            return false;
         }
         let text = String::from_utf8_lossy(secret);
         if let Some(v) = rule.validate {
@@ -430,7 +459,12 @@ impl SecretScanner {
 
     /// Pairing (a rule that needs another rule's match nearby), then overlaps
     /// (specific rules first, then rule order), then findings in file order.
-    fn resolve(&self, path: &str, content: &[u8], mut candidates: Vec<Candidate>) -> Vec<SecretFinding> {
+    fn resolve(
+        &self,
+        path: &str,
+        content: &[u8],
+        mut candidates: Vec<Candidate>,
+    ) -> Vec<SecretFinding> {
         candidates.sort_by_key(|c| (c.start, c.rule));
         let lines = line_numbers(content, candidates.iter().map(|c| c.start));
         let mut paired: Vec<(usize, u32, Vec<String>)> = Vec::with_capacity(candidates.len());
@@ -440,10 +474,9 @@ impl SecretScanner {
                 if c.rejected {
                     continue;
                 }
-                let found = candidates
-                    .iter()
-                    .zip(&lines)
-                    .find(|(k, l)| k.rule == partner && !k.rejected && l.abs_diff(lines[idx]) <= within);
+                let found = candidates.iter().zip(&lines).find(|(k, l)| {
+                    k.rule == partner && !k.rejected && l.abs_diff(lines[idx]) <= within
+                });
                 match found {
                     Some((k, l)) => notes.push(format!(
                         "paired with {} {} on line {l}",
@@ -482,14 +515,28 @@ impl SecretScanner {
 
     fn display_secret(&self, secret: &[u8]) -> String {
         let s = String::from_utf8_lossy(secret);
-        if self.show_secrets { s.into_owned() } else { redact(&s) }
+        if self.show_secrets {
+            s.into_owned()
+        } else {
+            redact(&s)
+        }
     }
 
-    fn finding(&self, path: &str, content: &[u8], c: &Candidate, line: u32, notes: Vec<String>) -> SecretFinding {
+    fn finding(
+        &self,
+        path: &str,
+        content: &[u8],
+        c: &Candidate,
+        line: u32,
+        notes: Vec<String>,
+    ) -> SecretFinding {
         let rule = &self.rules[c.rule];
         let line_start = lines_back(content, c.start, 0);
         let line_end = lines_forward(content, c.start, 0);
-        let column = String::from_utf8_lossy(&content[line_start..c.start]).chars().count() as u32 + 1;
+        let column = String::from_utf8_lossy(&content[line_start..c.start])
+            .chars()
+            .count() as u32
+            + 1;
         let secret = self.display_secret(&content[c.start..c.end]);
         // The secret may run past the line (PEM blocks): only its first line's part is replaced.
         let on_line_end = c.end.min(line_end);
@@ -523,12 +570,85 @@ pub fn wants(path: &str, size: u64) -> bool {
 
 /// Extensions of formats that are binary (or compressed) by construction.
 const BINARY_EXTENSIONS: &[&str] = &[
-    "png", "jpg", "jpeg", "gif", "bmp", "ico", "icns", "webp", "tif", "tiff", "psd", "avif", "heic", "zip", "gz",
-    "tgz", "bz2", "xz", "zst", "lz4", "lzma", "7z", "rar", "tar", "jar", "war", "ear", "whl", "egg", "deb", "rpm",
-    "apk", "so", "a", "o", "dll", "dylib", "exe", "lib", "obj", "bin", "class", "pyc", "pyo", "wasm", "rlib",
-    "rmeta", "woff", "woff2", "ttf", "otf", "eot", "pfb", "mp3", "mp4", "m4a", "ogg", "wav", "flac", "avi", "mov",
-    "mkv", "webm", "pdf", "sqlite", "db", "gpg", "mo", "cache", "qm", "xpi", "dat", "pack", "idx", "npy", "pt",
-    "onnx", "safetensors", "parquet",
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "bmp",
+    "ico",
+    "icns",
+    "webp",
+    "tif",
+    "tiff",
+    "psd",
+    "avif",
+    "heic",
+    "zip",
+    "gz",
+    "tgz",
+    "bz2",
+    "xz",
+    "zst",
+    "lz4",
+    "lzma",
+    "7z",
+    "rar",
+    "tar",
+    "jar",
+    "war",
+    "ear",
+    "whl",
+    "egg",
+    "deb",
+    "rpm",
+    "apk",
+    "so",
+    "a",
+    "o",
+    "dll",
+    "dylib",
+    "exe",
+    "lib",
+    "obj",
+    "bin",
+    "class",
+    "pyc",
+    "pyo",
+    "wasm",
+    "rlib",
+    "rmeta",
+    "woff",
+    "woff2",
+    "ttf",
+    "otf",
+    "eot",
+    "pfb",
+    "mp3",
+    "mp4",
+    "m4a",
+    "ogg",
+    "wav",
+    "flac",
+    "avi",
+    "mov",
+    "mkv",
+    "webm",
+    "pdf",
+    "sqlite",
+    "db",
+    "gpg",
+    "mo",
+    "cache",
+    "qm",
+    "xpi",
+    "dat",
+    "pack",
+    "idx",
+    "npy",
+    "pt",
+    "onnx",
+    "safetensors",
+    "parquet",
 ];
 
 fn has_binary_extension(path: &str) -> bool {
@@ -536,7 +656,9 @@ fn has_binary_extension(path: &str) -> bool {
     match name.rsplit_once('.') {
         Some((stem, ext)) if !stem.is_empty() => {
             let ext = ext.to_ascii_lowercase();
-            BINARY_EXTENSIONS.contains(&ext.as_str()) || ext.starts_with("so.") || is_so_version(name)
+            BINARY_EXTENSIONS.contains(&ext.as_str())
+                || ext.starts_with("so.")
+                || is_so_version(name)
         }
         _ => false,
     }
@@ -544,7 +666,11 @@ fn has_binary_extension(path: &str) -> bool {
 
 /// `libfoo.so.1.2`: the extension check sees `2`.
 fn is_so_version(name: &str) -> bool {
-    name.contains(".so.") && name.rsplit('.').next().is_some_and(|e| e.bytes().all(|b| b.is_ascii_digit()))
+    name.contains(".so.")
+        && name
+            .rsplit('.')
+            .next()
+            .is_some_and(|e| e.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Magic numbers of binary formats that may have no NUL in their first 8 KiB.
@@ -659,7 +785,15 @@ fn shorten(line: &str, column: usize) -> String {
     }
     let from = column.saturating_sub(40);
     let s: String = line.chars().skip(from).take(MAX_EVIDENCE_CHARS).collect();
-    format!("{}{s}{}", if from > 0 { "…" } else { "" }, if from + MAX_EVIDENCE_CHARS < n { "…" } else { "" })
+    format!(
+        "{}{s}{}",
+        if from > 0 { "…" } else { "" },
+        if from + MAX_EVIDENCE_CHARS < n {
+            "…"
+        } else {
+            ""
+        }
+    )
 }
 
 #[cfg(test)]
@@ -668,7 +802,10 @@ mod tests {
 
     #[test]
     fn redaction() {
-        assert_eq!(redact("ghp_abcdefghijklmnopqrstuvwxyz0123456789"), "ghp_****************6789");
+        assert_eq!(
+            redact("ghp_abcdefghijklmnopqrstuvwxyz0123456789"),
+            "ghp_****************6789"
+        );
         assert_eq!(redact("0123456789abcdef"), "0123********cdef");
         assert_eq!(redact("short-pass"), "**********");
         assert_eq!(redact(""), "");

@@ -36,7 +36,9 @@ pub fn scan_git(repo: &Path, opts: &GitOptions<'_>) -> Result<ScanOutput, Error>
     let mut tips: Vec<ObjectId> = Vec::new();
     let platform = r.references().map_err(|e| err("reading refs", &e))?;
     for reference in platform.all().map_err(|e| err("reading refs", &e))? {
-        let Ok(mut reference) = reference else { continue };
+        let Ok(mut reference) = reference else {
+            continue;
+        };
         // Tags of trees or blobs, and broken refs, hold no commits to walk.
         if let Ok(commit) = reference.peel_to_commit() {
             tips.push(commit.id);
@@ -51,15 +53,23 @@ pub fn scan_git(repo: &Path, opts: &GitOptions<'_>) -> Result<ScanOutput, Error>
     let mut out = ScanOutput::default();
     let mut commits: Vec<CommitInfo> = Vec::new();
     if !tips.is_empty() {
-        let walk = r.rev_walk(tips).all().map_err(|e| err("walking commits", &e))?;
+        let walk = r
+            .rev_walk(tips)
+            .all()
+            .map_err(|e| err("walking commits", &e))?;
         for info in walk {
             let info = info.map_err(|e| err("walking commits", &e))?;
-            let commit = info.object().map_err(|e| err(&format!("commit {}", info.id), &e))?;
-            let tree = commit.tree_id().map_err(|e| err(&format!("commit {}", info.id), &e))?;
+            let commit = info
+                .object()
+                .map_err(|e| err(&format!("commit {}", info.id), &e))?;
+            let tree = commit
+                .tree_id()
+                .map_err(|e| err(&format!("commit {}", info.id), &e))?;
             let (time, date) = match commit.author().ok().and_then(|a| a.time().ok()) {
                 Some(t) => (
                     t.seconds,
-                    t.format(gix::date::time::format::ISO8601_STRICT).unwrap_or_else(|_| t.seconds.to_string()),
+                    t.format(gix::date::time::format::ISO8601_STRICT)
+                        .unwrap_or_else(|_| t.seconds.to_string()),
                 ),
                 None => (0, "unknown".to_string()),
             };

@@ -19,8 +19,8 @@ pub mod validate;
 pub use config::scan_image_config;
 pub use dir::{DirOptions, scan_dir};
 pub use engine::{
-    DEFAULT_MAX_FILE_SIZE, RuleInfo, ScannerOptions, SecretFinding, SecretScanner, is_binary, redact, shannon_entropy,
-    wants,
+    DEFAULT_MAX_FILE_SIZE, RuleInfo, ScannerOptions, SecretFinding, SecretScanner, is_binary,
+    redact, shannon_entropy, wants,
 };
 pub use git::{GitOptions, scan_git};
 pub use rules::{Rule, RuleFile, load_user_rules};
@@ -33,8 +33,14 @@ pub enum Error {
     #[error("secret rule file {file}: {message}")]
     RuleFile { file: String, message: String },
     #[error("secret rule {rule} in {file}: {message}")]
-    Rule { file: String, rule: String, message: String },
-    #[error("unknown secret rule id {0:?} in the disabled list (see docs/rules/secrets.md for the ids)")]
+    Rule {
+        file: String,
+        rule: String,
+        message: String,
+    },
+    #[error(
+        "unknown secret rule id {0:?} in the disabled list (see docs/rules/secrets.md for the ids)"
+    )]
     UnknownRule(String),
     #[error("{path}: {source}")]
     Io {
@@ -65,13 +71,22 @@ pub fn to_finding(f: &SecretFinding, mut location: Location) -> Finding {
         location.line = Some(f.line);
     }
     let rule = &f.rule;
-    let mut finding = Finding::new(FindingKind::Secret, &rule.id, &rule.title, rule.severity, location);
+    let mut finding = Finding::new(
+        FindingKind::Secret,
+        &rule.id,
+        &rule.title,
+        rule.severity,
+        location,
+    );
     finding.description = rule.description.clone();
     finding.remediation = rule.remediation.clone();
     finding.references = rule.references.clone();
     finding.compliance = rule.compliance.clone();
     finding.evidence = Some(f.evidence.clone());
-    finding.notes = vec![format!("secret {} at line {}, column {}", f.secret, f.line, f.column)];
+    finding.notes = vec![format!(
+        "secret {} at line {}, column {}",
+        f.secret, f.line, f.column
+    )];
     finding.notes.extend(f.notes.iter().cloned());
     finding
 }

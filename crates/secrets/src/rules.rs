@@ -22,7 +22,10 @@ pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
     ("hashicorp.yaml", include_str!("../rules/hashicorp.yaml")),
     ("ai.yaml", include_str!("../rules/ai.yaml")),
     ("saas.yaml", include_str!("../rules/saas.yaml")),
-    ("private-keys.yaml", include_str!("../rules/private-keys.yaml")),
+    (
+        "private-keys.yaml",
+        include_str!("../rules/private-keys.yaml"),
+    ),
     ("tokens.yaml", include_str!("../rules/tokens.yaml")),
     ("databases.yaml", include_str!("../rules/databases.yaml")),
     ("generic.yaml", include_str!("../rules/generic.yaml")),
@@ -125,7 +128,8 @@ pub struct Near {
 /// Matches that are not secrets. `stopwords` are case-insensitive substrings of
 /// the secret; `regexes` are matched against the secret; `paths` against the
 /// file path; `names` against the regex's `name` group (the variable or key
-/// name of assignment rules, to skip `token_url`, `secret_name`…).
+/// name of assignment rules, to skip `token_url`, `secret_name`…; the host of
+/// URL rules, to skip `example.com`).
 #[derive(Debug, Clone, Deserialize, Serialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Allowlist {
@@ -199,7 +203,9 @@ pub fn parse_rule_file(name: &str, text: &str) -> Result<RuleFile, Error> {
         message: e.to_string(),
     })?;
     let family = if file.family.is_empty() {
-        name.trim_end_matches(".yaml").trim_end_matches(".yml").to_string()
+        name.trim_end_matches(".yaml")
+            .trim_end_matches(".yml")
+            .to_string()
     } else {
         file.family.clone()
     };
@@ -231,7 +237,10 @@ pub fn builtin_rule_files() -> Result<Vec<RuleFile>, Error> {
 
 /// The built-in rules, in file order.
 pub fn builtin_rules() -> Result<Vec<Rule>, Error> {
-    Ok(builtin_rule_files()?.into_iter().flat_map(|f| f.rules).collect())
+    Ok(builtin_rule_files()?
+        .into_iter()
+        .flat_map(|f| f.rules)
+        .collect())
 }
 
 /// The shared allowlist.

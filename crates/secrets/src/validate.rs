@@ -3,8 +3,8 @@
 
 use base64::Engine;
 use base64::alphabet;
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
 use base64::engine::DecodePaddingMode;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
 
 /// JWT parts are unpadded base64url; signers differ on trailing bits, so accept any.
 const LENIENT_URL: GeneralPurpose = GeneralPurpose::new(
@@ -47,7 +47,8 @@ pub fn github_crc32(token: &str) -> bool {
 /// Three base64url parts whose first decodes to a JSON object naming an `alg`.
 pub fn jwt(token: &str) -> bool {
     let mut parts = token.split('.');
-    let (Some(header), Some(payload), Some(_sig), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    let (Some(header), Some(payload), Some(_sig), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return false;
     };
@@ -98,7 +99,10 @@ mod tests {
         assert!(!github_crc32(&bad));
         assert!(!github_crc32("ghp_short"));
         assert!(!github_crc32("no-underscore"));
-        assert!(!github_crc32(&format!("ghp_{body}-{}", base62_crc32(body.as_bytes()))));
+        assert!(!github_crc32(&format!(
+            "ghp_{body}-{}",
+            base62_crc32(body.as_bytes())
+        )));
     }
 
     #[test]

@@ -10,7 +10,10 @@ use serde_json::json;
 fn env_labels_and_build_args_in_history() {
     let (db, _) = expand("{b62:18}", "cfg-db");
     let (npm, _) = expand("npm_{b62:30}{crc}", "cfg-npm");
-    let (slack, _) = expand("https://hooks.slack.com/services/T{up:10}/B{up:10}/{b62:24}", "cfg-slack");
+    let (slack, _) = expand(
+        "https://hooks.slack.com/services/T{up:10}/B{up:10}/{b62:24}",
+        "cfg-slack",
+    );
     let config = json!({
         "architecture": "amd64",
         "config": {
@@ -26,7 +29,10 @@ fn env_labels_and_build_args_in_history() {
         ]
     });
     let found = scan_image_config(&config);
-    let got: Vec<(&str, &str, u32)> = found.iter().map(|f| (f.path.as_str(), f.rule_id.as_str(), f.line)).collect();
+    let got: Vec<(&str, &str, u32)> = found
+        .iter()
+        .map(|f| (f.path.as_str(), f.rule_id.as_str(), f.line))
+        .collect();
     assert_eq!(
         got,
         vec![
@@ -37,7 +43,10 @@ fn env_labels_and_build_args_in_history() {
     );
     // Redacted in every path.
     for f in &found {
-        assert!(!f.evidence.contains(&db) && !f.evidence.contains(&npm) && !f.evidence.contains(&slack), "{f:?}");
+        assert!(
+            !f.evidence.contains(&db) && !f.evidence.contains(&npm) && !f.evidence.contains(&slack),
+            "{f:?}"
+        );
     }
     let shown = format!("{}{}{}", &db[..4], "*".repeat(10), &db[14..]);
     assert_eq!(found[0].evidence, format!("DB_PASSWORD={shown}"));
@@ -50,7 +59,14 @@ fn docker_inspect_form_and_empty_configs() {
     let scanner = SecretScanner::builtin().unwrap();
     let found = scanner.scan_image_config(&inspect);
     assert_eq!(found.len(), 1);
-    assert_eq!((found[0].path.as_str(), found[0].rule_id.as_str()), ("config:Env[0]", "gitlab-pat"));
+    assert_eq!(
+        (found[0].path.as_str(), found[0].rule_id.as_str()),
+        ("config:Env[0]", "gitlab-pat")
+    );
     assert!(scanner.scan_image_config(&json!({})).is_empty());
-    assert!(scanner.scan_image_config(&json!({"config": null, "history": "x"})).is_empty());
+    assert!(
+        scanner
+            .scan_image_config(&json!({"config": null, "history": "x"}))
+            .is_empty()
+    );
 }

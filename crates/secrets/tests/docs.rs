@@ -18,7 +18,12 @@ fn rule_reference_is_up_to_date() {
         "{} is stale: run UPDATE_RULE_DOCS=1 cargo test -p drydock-secrets --test docs",
         path.display()
     );
-    for id in ["github-pat", "aws-secret-access-key", "private-key-openssh", "generic-env-assignment"] {
+    for id in [
+        "github-pat",
+        "aws-secret-access-key",
+        "private-key-openssh",
+        "generic-env-assignment",
+    ] {
         assert!(committed.contains(&format!("### {id}")), "{id} missing");
     }
 }

@@ -38,11 +38,23 @@ impl PortBinding {
 
 impl std::fmt::Display for PortBinding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let ip = if self.host_ip.is_empty() { "0.0.0.0" } else { &self.host_ip };
-        if ip.contains(':') {
-            write!(f, "[{ip}]:{}->{}/{}", self.host_port, self.container_port, self.proto)
+        let ip = if self.host_ip.is_empty() {
+            "0.0.0.0"
         } else {
-            write!(f, "{ip}:{}->{}/{}", self.host_port, self.container_port, self.proto)
+            &self.host_ip
+        };
+        if ip.contains(':') {
+            write!(
+                f,
+                "[{ip}]:{}->{}/{}",
+                self.host_port, self.container_port, self.proto
+            )
+        } else {
+            write!(
+                f,
+                "{ip}:{}->{}/{}",
+                self.host_port, self.container_port, self.proto
+            )
         }
     }
 }
@@ -56,11 +68,21 @@ pub fn published_ports(c: &Value) -> Vec<PortBinding> {
     if let Some(Value::Object(m)) = src {
         for (key, binds) in m {
             let (port, proto) = key.split_once('/').unwrap_or((key.as_str(), "tcp"));
-            let Ok(container_port) = port.parse::<u16>() else { continue };
+            let Ok(container_port) = port.parse::<u16>() else {
+                continue;
+            };
             for b in binds.as_array().into_iter().flatten() {
-                let host_port = b.get("HostPort").and_then(Value::as_str).and_then(|p| p.parse().ok()).unwrap_or(0);
+                let host_port = b
+                    .get("HostPort")
+                    .and_then(Value::as_str)
+                    .and_then(|p| p.parse().ok())
+                    .unwrap_or(0);
                 out.push(PortBinding {
-                    host_ip: b.get("HostIp").and_then(Value::as_str).unwrap_or("").to_string(),
+                    host_ip: b
+                        .get("HostIp")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string(),
                     host_port,
                     container_port,
                     proto: proto.to_string(),
@@ -75,21 +97,40 @@ pub fn published_ports(c: &Value) -> Vec<PortBinding> {
 
 /// Docker's default capability set: adding these changes nothing.
 const DEFAULT_CAPS: [&str; 14] = [
-    "CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "MKNOD", "NET_RAW", "SETGID", "SETUID", "SETFCAP", "SETPCAP",
-    "NET_BIND_SERVICE", "SYS_CHROOT", "KILL", "AUDIT_WRITE",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FSETID",
+    "FOWNER",
+    "MKNOD",
+    "NET_RAW",
+    "SETGID",
+    "SETUID",
+    "SETFCAP",
+    "SETPCAP",
+    "NET_BIND_SERVICE",
+    "SYS_CHROOT",
+    "KILL",
+    "AUDIT_WRITE",
 ];
-const SENSITIVE_DIRS: [&str; 8] = ["/", "/boot", "/dev", "/etc", "/lib", "/proc", "/sys", "/usr"];
+const SENSITIVE_DIRS: [&str; 8] = [
+    "/", "/boot", "/dev", "/etc", "/lib", "/proc", "/sys", "/usr",
+];
 
 fn bind_mounts(c: &Value) -> Vec<&Value> {
     at(c, "Mounts")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter(|m| m.get("Type").and_then(Value::as_str) == Some("bind")).collect())
+        .map(|a| {
+            a.iter()
+                .filter(|m| m.get("Type").and_then(Value::as_str) == Some("bind"))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 fn is_docker_socket(path: &str) -> bool {
     let p = path.trim_end_matches('/');
-    p.ends_with("docker.sock") || matches!(p, "/var/run" | "/run" | "/var/run/docker" | "/run/docker")
+    p.ends_with("docker.sock")
+        || matches!(p, "/var/run" | "/run" | "/var/run/docker" | "/run/docker")
 }
 
 fn security_opts(c: &Value) -> Vec<String> {
@@ -100,11 +141,15 @@ fn security_opts(c: &Value) -> Vec<String> {
 pub fn container_checks(c: &Value, ctx: &ContainerCtx) -> Vec<Outcome> {
     let mut out = Vec::new();
     let sec = security_opts(c);
-    let privileged = at(c, "HostConfig.Privileged").and_then(Value::as_bool).unwrap_or(false);
+    let privileged = at(c, "HostConfig.Privileged")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
 
     // 5.1
     let profile = str_at(c, "AppArmorProfile");
-    let aa_unconfined = sec.iter().any(|s| s == "apparmor=unconfined" || s == "apparmor:unconfined");
+    let aa_unconfined = sec
+        .iter()
+        .any(|s| s == "apparmor=unconfined" || s == "apparmor:unconfined");
     out.push(if !ctx.apparmor_host {
         Outcome::info("DD-CIS-5.1", format!("AppArmorProfile={profile:?}: the host has no AppArmor (docker info SecurityOptions lacks name=apparmor)"))
     } else if profile.is_empty() || profile == "unconfined" || aa_unconfined {
@@ -116,9 +161,22 @@ pub fn container_checks(c: &Value, ctx: &ContainerCtx) -> Vec<Outcome> {
     // 5.2
     let label = str_at(c, "ProcessLabel");
     out.push(if !ctx.selinux_host {
-        Outcome::info("DD-CIS-5.2", "the daemon runs without SELinux (docker info SecurityOptions lacks name=selinux)")
-    } else if sec.iter().any(|s| s == "label=disable" || s == "label:disable") || label.is_empty() {
-        Outcome::fail("DD-CIS-5.2", format!("{}; ProcessLabel={label:?}", evidence(c, "HostConfig.SecurityOpt")))
+        Outcome::info(
+            "DD-CIS-5.2",
+            "the daemon runs without SELinux (docker info SecurityOptions lacks name=selinux)",
+        )
+    } else if sec
+        .iter()
+        .any(|s| s == "label=disable" || s == "label:disable")
+        || label.is_empty()
+    {
+        Outcome::fail(
+            "DD-CIS-5.2",
+            format!(
+                "{}; ProcessLabel={label:?}",
+                evidence(c, "HostConfig.SecurityOpt")
+            ),
+        )
     } else {
         Outcome::pass("DD-CIS-5.2", format!("ProcessLabel={label}"))
     });
@@ -150,7 +208,11 @@ pub fn container_checks(c: &Value, ctx: &ContainerCtx) -> Vec<Outcome> {
     let mut ro = Vec::new();
     for m in bind_mounts(c) {
         let src = m.get("Source").and_then(Value::as_str).unwrap_or("");
-        let norm = if src.len() > 1 { src.trim_end_matches('/') } else { src };
+        let norm = if src.len() > 1 {
+            src.trim_end_matches('/')
+        } else {
+            src
+        };
         let sensitive = SENSITIVE_DIRS
             .iter()
             .any(|d| norm == *d || (*d != "/" && norm.starts_with(&format!("{d}/"))));
@@ -158,21 +220,42 @@ pub fn container_checks(c: &Value, ctx: &ContainerCtx) -> Vec<Outcome> {
             continue;
         }
         let dst = m.get("Destination").and_then(Value::as_str).unwrap_or("");
-        let text = format!("Mounts: {src} -> {dst} (RW={})", m.get("RW").and_then(Value::as_bool).unwrap_or(false));
-        if m.get("RW").and_then(Value::as_bool).unwrap_or(false) { rw.push(text) } else { ro.push(text) }
+        let text = format!(
+            "Mounts: {src} -> {dst} (RW={})",
+            m.get("RW").and_then(Value::as_bool).unwrap_or(false)
+        );
+        if m.get("RW").and_then(Value::as_bool).unwrap_or(false) {
+            rw.push(text)
+        } else {
+            ro.push(text)
+        }
     }
     out.push(if !rw.is_empty() {
-        Outcome::fail("DD-CIS-5.5", rw.into_iter().chain(ro).collect::<Vec<_>>().join("; "))
+        Outcome::fail(
+            "DD-CIS-5.5",
+            rw.into_iter().chain(ro).collect::<Vec<_>>().join("; "),
+        )
     } else if !ro.is_empty() {
         Outcome::warn("DD-CIS-5.5", ro.join("; "))
     } else {
-        Outcome::pass("DD-CIS-5.5", "no bind mount of /, /boot, /dev, /etc, /lib, /proc, /sys or /usr")
+        Outcome::pass(
+            "DD-CIS-5.5",
+            "no bind mount of /, /boot, /dev, /etc, /lib, /proc, /sys or /usr",
+        )
     });
 
     // 5.7, 5.8, 5.13
     let ports = published_ports(c);
-    let list = |v: &[&PortBinding]| v.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ");
-    let low: Vec<&PortBinding> = ports.iter().filter(|p| p.host_port > 0 && p.host_port < 1024).collect();
+    let list = |v: &[&PortBinding]| {
+        v.iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let low: Vec<&PortBinding> = ports
+        .iter()
+        .filter(|p| p.host_port > 0 && p.host_port < 1024)
+        .collect();
     out.push(if low.is_empty() {
         Outcome::pass("DD-CIS-5.7", "no host port below 1024")
     } else {
@@ -186,9 +269,19 @@ pub fn container_checks(c: &Value, ctx: &ContainerCtx) -> Vec<Outcome> {
     });
     let wide: Vec<&PortBinding> = ports.iter().filter(|p| p.all_interfaces()).collect();
     out.push(if wide.is_empty() {
-        Outcome::pass("DD-CIS-5.13", if ports.is_empty() { "no published ports".to_string() } else { format!("published {}", list(&all)) })
+        Outcome::pass(
+            "DD-CIS-5.13",
+            if ports.is_empty() {
+                "no published ports".to_string()
+            } else {
+                format!("published {}", list(&all))
+            },
+        )
     } else {
-        Outcome::fail("DD-CIS-5.13", format!("published on all interfaces: {}", list(&wide)))
+        Outcome::fail(
+            "DD-CIS-5.13",
+            format!("published on all interfaces: {}", list(&wide)),
+        )
     });
 
     // 5.9, 5.15, 5.16, 5.20, 5.30: host namespaces.
@@ -214,20 +307,37 @@ pub fn container_checks(c: &Value, ctx: &ContainerCtx) -> Vec<Outcome> {
     });
 
     // 5.11
-    let cpu_fields = ["HostConfig.NanoCpus", "HostConfig.CpuQuota", "HostConfig.CpuShares", "HostConfig.CpusetCpus"];
-    let set: Vec<String> = cpu_fields.iter().filter(|f| !is_empty(at(c, f))).map(|f| evidence(c, f)).collect();
+    let cpu_fields = [
+        "HostConfig.NanoCpus",
+        "HostConfig.CpuQuota",
+        "HostConfig.CpuShares",
+        "HostConfig.CpusetCpus",
+    ];
+    let set: Vec<String> = cpu_fields
+        .iter()
+        .filter(|f| !is_empty(at(c, f)))
+        .map(|f| evidence(c, f))
+        .collect();
     out.push(if set.is_empty() {
-        Outcome::fail("DD-CIS-5.11", "HostConfig.NanoCpus=0, CpuQuota=0, CpuShares=0, CpusetCpus=\"\"")
+        Outcome::fail(
+            "DD-CIS-5.11",
+            "HostConfig.NanoCpus=0, CpuQuota=0, CpuShares=0, CpusetCpus=\"\"",
+        )
     } else {
         Outcome::pass("DD-CIS-5.11", set.join(", "))
     });
 
     // 5.12
-    out.push(if at(c, "HostConfig.ReadonlyRootfs").and_then(Value::as_bool).unwrap_or(false) {
-        Outcome::pass("DD-CIS-5.12", "HostConfig.ReadonlyRootfs=true")
-    } else {
-        Outcome::fail("DD-CIS-5.12", "HostConfig.ReadonlyRootfs=false")
-    });
+    out.push(
+        if at(c, "HostConfig.ReadonlyRootfs")
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+        {
+            Outcome::pass("DD-CIS-5.12", "HostConfig.ReadonlyRootfs=true")
+        } else {
+            Outcome::fail("DD-CIS-5.12", "HostConfig.ReadonlyRootfs=false")
+        },
+    );
 
     // 5.14
     let policy = str_at(c, "HostConfig.RestartPolicy.Name");
@@ -250,14 +360,28 @@ pub fn container_checks(c: &Value, ctx: &ContainerCtx) -> Vec<Outcome> {
     out.push(if is_empty(at(c, "HostConfig.Ulimits")) {
         Outcome::pass("DD-CIS-5.18", "HostConfig.Ulimits=[] (daemon defaults)")
     } else {
-        Outcome::info("DD-CIS-5.18", format!("{} (review)", evidence(c, "HostConfig.Ulimits")))
+        Outcome::info(
+            "DD-CIS-5.18",
+            format!("{} (review)", evidence(c, "HostConfig.Ulimits")),
+        )
     });
 
     // 5.19
     let shared: Vec<String> = bind_mounts(c)
         .iter()
-        .filter(|m| matches!(m.get("Propagation").and_then(Value::as_str), Some("shared" | "rshared")))
-        .map(|m| format!("Mounts: {} Propagation={}", str_at(m, "Destination"), str_at(m, "Propagation")))
+        .filter(|m| {
+            matches!(
+                m.get("Propagation").and_then(Value::as_str),
+                Some("shared" | "rshared")
+            )
+        })
+        .map(|m| {
+            format!(
+                "Mounts: {} Propagation={}",
+                str_at(m, "Destination"),
+                str_at(m, "Propagation")
+            )
+        })
         .collect();
     out.push(if shared.is_empty() {
         Outcome::pass("DD-CIS-5.19", "no shared mount propagation")
@@ -266,11 +390,25 @@ pub fn container_checks(c: &Value, ctx: &ContainerCtx) -> Vec<Outcome> {
     });
 
     // 5.21
-    let sc_off = sec.iter().find(|s| *s == "seccomp=unconfined" || *s == "seccomp:unconfined");
+    let sc_off = sec
+        .iter()
+        .find(|s| *s == "seccomp=unconfined" || *s == "seccomp:unconfined");
     out.push(match (sc_off, privileged) {
-        (Some(s), _) => Outcome::fail("DD-CIS-5.21", format!("HostConfig.SecurityOpt contains {s}")),
-        (None, true) => Outcome::fail("DD-CIS-5.21", "HostConfig.Privileged=true (privileged containers run without seccomp)"),
-        (None, false) => Outcome::pass("DD-CIS-5.21", format!("{} (default seccomp profile)", evidence(c, "HostConfig.SecurityOpt"))),
+        (Some(s), _) => Outcome::fail(
+            "DD-CIS-5.21",
+            format!("HostConfig.SecurityOpt contains {s}"),
+        ),
+        (None, true) => Outcome::fail(
+            "DD-CIS-5.21",
+            "HostConfig.Privileged=true (privileged containers run without seccomp)",
+        ),
+        (None, false) => Outcome::pass(
+            "DD-CIS-5.21",
+            format!(
+                "{} (default seccomp profile)",
+                evidence(c, "HostConfig.SecurityOpt")
+            ),
+        ),
     });
 
     // 5.24
@@ -286,7 +424,10 @@ pub fn container_checks(c: &Value, ctx: &ContainerCtx) -> Vec<Outcome> {
         s == "no-new-privileges" || s == "no-new-privileges:true" || s == "no-new-privileges=true"
     });
     out.push(match (nnp, &ctx.daemon_no_new_privileges) {
-        (Some(s), _) => Outcome::pass("DD-CIS-5.25", format!("HostConfig.SecurityOpt contains {s}")),
+        (Some(s), _) => Outcome::pass(
+            "DD-CIS-5.25",
+            format!("HostConfig.SecurityOpt contains {s}"),
+        ),
         (None, Some(d)) => Outcome::pass("DD-CIS-5.25", format!("daemon default: {d}")),
         (None, None) => Outcome::fail("DD-CIS-5.25", evidence(c, "HostConfig.SecurityOpt")),
     });
@@ -303,17 +444,35 @@ pub fn container_checks(c: &Value, ctx: &ContainerCtx) -> Vec<Outcome> {
     let reference = str_at(c, "Config.Image");
     let running = str_at(c, "Image");
     out.push(match &ctx.tag_now {
-        None => Outcome::pass("DD-CIS-5.27", format!("Config.Image={reference} (started by id)")),
-        Some(None) => Outcome::info("DD-CIS-5.27", format!("Config.Image={reference}: the tag no longer exists")),
-        Some(Some(now)) if now == running => Outcome::pass("DD-CIS-5.27", format!("Config.Image={reference} still names Image={}", crate::short_id(running))),
+        None => Outcome::pass(
+            "DD-CIS-5.27",
+            format!("Config.Image={reference} (started by id)"),
+        ),
+        Some(None) => Outcome::info(
+            "DD-CIS-5.27",
+            format!("Config.Image={reference}: the tag no longer exists"),
+        ),
+        Some(Some(now)) if now == running => Outcome::pass(
+            "DD-CIS-5.27",
+            format!(
+                "Config.Image={reference} still names Image={}",
+                crate::short_id(running)
+            ),
+        ),
         Some(Some(now)) => Outcome::warn(
             "DD-CIS-5.27",
-            format!("Config.Image={reference} now names {}, the container runs Image={}", crate::short_id(now), crate::short_id(running)),
+            format!(
+                "Config.Image={reference} now names {}, the container runs Image={}",
+                crate::short_id(now),
+                crate::short_id(running)
+            ),
         ),
     });
 
     // 5.28
-    let pids = at(c, "HostConfig.PidsLimit").and_then(Value::as_i64).unwrap_or(0);
+    let pids = at(c, "HostConfig.PidsLimit")
+        .and_then(Value::as_i64)
+        .unwrap_or(0);
     out.push(if pids > 0 {
         Outcome::pass("DD-CIS-5.28", format!("HostConfig.PidsLimit={pids}"))
     } else {
@@ -321,11 +480,19 @@ pub fn container_checks(c: &Value, ctx: &ContainerCtx) -> Vec<Outcome> {
     });
 
     // 5.29
-    let on_bridge = at(c, "NetworkSettings.Networks").and_then(|n| n.get("bridge")).is_some()
+    let on_bridge = at(c, "NetworkSettings.Networks")
+        .and_then(|n| n.get("bridge"))
+        .is_some()
         || matches!(str_at(c, "HostConfig.NetworkMode"), "default" | "bridge")
             && is_empty(at(c, "NetworkSettings.Networks"));
     out.push(if on_bridge {
-        Outcome::warn("DD-CIS-5.29", format!("{}; NetworkSettings.Networks has bridge", evidence(c, "HostConfig.NetworkMode")))
+        Outcome::warn(
+            "DD-CIS-5.29",
+            format!(
+                "{}; NetworkSettings.Networks has bridge",
+                evidence(c, "HostConfig.NetworkMode")
+            ),
+        )
     } else {
         Outcome::pass("DD-CIS-5.29", evidence(c, "HostConfig.NetworkMode"))
     });
@@ -333,8 +500,16 @@ pub fn container_checks(c: &Value, ctx: &ContainerCtx) -> Vec<Outcome> {
     // 5.31
     let sock: Vec<String> = bind_mounts(c)
         .iter()
-        .filter(|m| is_docker_socket(str_at(m, "Source")) || is_docker_socket(str_at(m, "Destination")))
-        .map(|m| format!("Mounts: {} -> {}", str_at(m, "Source"), str_at(m, "Destination")))
+        .filter(|m| {
+            is_docker_socket(str_at(m, "Source")) || is_docker_socket(str_at(m, "Destination"))
+        })
+        .map(|m| {
+            format!(
+                "Mounts: {} -> {}",
+                str_at(m, "Source"),
+                str_at(m, "Destination")
+            )
+        })
         .collect();
     out.push(if sock.is_empty() {
         Outcome::pass("DD-CIS-5.31", "no Docker socket mount")
@@ -351,11 +526,15 @@ pub fn container_checks(c: &Value, ctx: &ContainerCtx) -> Vec<Outcome> {
     });
 
     // Joins another container's namespaces
-    let joined: Vec<String> = ["HostConfig.NetworkMode", "HostConfig.PidMode", "HostConfig.IpcMode"]
-        .iter()
-        .filter(|f| str_at(c, f).starts_with("container:"))
-        .map(|f| evidence(c, f))
-        .collect();
+    let joined: Vec<String> = [
+        "HostConfig.NetworkMode",
+        "HostConfig.PidMode",
+        "HostConfig.IpcMode",
+    ]
+    .iter()
+    .filter(|f| str_at(c, f).starts_with("container:"))
+    .map(|f| evidence(c, f))
+    .collect();
     out.push(if joined.is_empty() {
         Outcome::pass("DD-RUN-SHARED-NS", "no container: namespace mode")
     } else {
@@ -373,8 +552,13 @@ pub(crate) mod tests {
     /// `docker inspect` of a well-configured container, captured from the
     /// daemon here (tests/fixtures/good-container.json).
     pub fn good() -> (Value, ContainerCtx) {
-        let v: Value = serde_json::from_str(include_str!("../../tests/fixtures/good-container.json")).unwrap();
-        let mut v = if let Value::Array(mut a) = v { a.remove(0) } else { v };
+        let v: Value =
+            serde_json::from_str(include_str!("../../tests/fixtures/good-container.json")).unwrap();
+        let mut v = if let Value::Array(mut a) = v {
+            a.remove(0)
+        } else {
+            v
+        };
         // This host has no AppArmor; the fixture stands for one that has.
         v["AppArmorProfile"] = json!("docker-default");
         v["ProcessLabel"] = json!("system_u:system_r:container_t:s0:c1,c2");
@@ -388,12 +572,20 @@ pub(crate) mod tests {
     }
 
     fn status(c: &Value, ctx: &ContainerCtx, id: &str) -> (Status, String) {
-        let o = container_checks(c, ctx).into_iter().find(|o| o.id == id).unwrap_or_else(|| panic!("{id}"));
+        let o = container_checks(c, ctx)
+            .into_iter()
+            .find(|o| o.id == id)
+            .unwrap_or_else(|| panic!("{id}"));
         (o.status, o.evidence)
     }
 
     #[allow(clippy::type_complexity)]
-    pub fn bad_cases() -> Vec<(&'static str, Box<dyn Fn(&mut Value, &mut ContainerCtx)>, Status, &'static str)> {
+    pub fn bad_cases() -> Vec<(
+        &'static str,
+        Box<dyn Fn(&mut Value, &mut ContainerCtx)>,
+        Status,
+        &'static str,
+    )> {
         fn mount(c: &mut Value, src: &str, dst: &str, rw: bool, prop: &str) {
             c["Mounts"] = json!([{"Type": "bind", "Source": src, "Destination": dst, "Mode": "", "RW": rw, "Propagation": prop}]);
         }
@@ -401,36 +593,209 @@ pub(crate) mod tests {
             c["NetworkSettings"]["Ports"] = json!({"80/tcp": [{"HostIp": ip, "HostPort": port}]});
         }
         vec![
-            ("DD-CIS-5.1", Box::new(|c, _| c["AppArmorProfile"] = json!("unconfined")), Status::Fail, "AppArmorProfile=\"unconfined\""),
-            ("DD-CIS-5.2", Box::new(|c, _| c["HostConfig"]["SecurityOpt"] = json!(["no-new-privileges", "label=disable"])), Status::Fail, "label=disable"),
-            ("DD-CIS-5.3", Box::new(|c, _| c["HostConfig"]["CapAdd"] = json!(["SYS_ADMIN"])), Status::Fail, "HostConfig.CapAdd=[\"SYS_ADMIN\"]"),
-            ("DD-CIS-5.4", Box::new(|c, _| c["HostConfig"]["Privileged"] = json!(true)), Status::Fail, "HostConfig.Privileged=true"),
-            ("DD-CIS-5.5", Box::new(|c, _| mount(c, "/etc", "/host-etc", true, "rprivate")), Status::Fail, "/etc -> /host-etc (RW=true)"),
-            ("DD-CIS-5.7", Box::new(|c, _| ports(c, "127.0.0.1", "80")), Status::Fail, "127.0.0.1:80->80/tcp"),
-            ("DD-CIS-5.8", Box::new(|c, _| ports(c, "127.0.0.1", "8080")), Status::Info, "127.0.0.1:8080->80/tcp"),
-            ("DD-CIS-5.9", Box::new(|c, _| c["HostConfig"]["NetworkMode"] = json!("host")), Status::Fail, "HostConfig.NetworkMode=host"),
-            ("DD-CIS-5.10", Box::new(|c, _| c["HostConfig"]["Memory"] = json!(0)), Status::Fail, "HostConfig.Memory=0"),
-            ("DD-CIS-5.11", Box::new(|c, _| c["HostConfig"]["NanoCpus"] = json!(0)), Status::Fail, "NanoCpus=0"),
-            ("DD-CIS-5.12", Box::new(|c, _| c["HostConfig"]["ReadonlyRootfs"] = json!(false)), Status::Fail, "ReadonlyRootfs=false"),
-            ("DD-CIS-5.13", Box::new(|c, _| ports(c, "0.0.0.0", "8080")), Status::Fail, "0.0.0.0:8080->80/tcp"),
-            ("DD-CIS-5.14", Box::new(|c, _| c["HostConfig"]["RestartPolicy"] = json!({"Name": "always", "MaximumRetryCount": 0})), Status::Fail, "Name=always"),
-            ("DD-CIS-5.15", Box::new(|c, _| c["HostConfig"]["PidMode"] = json!("host")), Status::Fail, "HostConfig.PidMode=host"),
-            ("DD-CIS-5.16", Box::new(|c, _| c["HostConfig"]["IpcMode"] = json!("host")), Status::Fail, "HostConfig.IpcMode=host"),
-            ("DD-CIS-5.17", Box::new(|c, _| c["HostConfig"]["Devices"] = json!([{"PathOnHost": "/dev/fuse", "PathInContainer": "/dev/fuse", "CgroupPermissions": "rwm"}])), Status::Warn, "/dev/fuse"),
-            ("DD-CIS-5.18", Box::new(|c, _| c["HostConfig"]["Ulimits"] = json!([{"Name": "nofile", "Soft": 1024, "Hard": 2048}])), Status::Info, "nofile"),
-            ("DD-CIS-5.19", Box::new(|c, _| mount(c, "/srv/data", "/data", true, "rshared")), Status::Fail, "Propagation=rshared"),
-            ("DD-CIS-5.20", Box::new(|c, _| c["HostConfig"]["UTSMode"] = json!("host")), Status::Fail, "HostConfig.UTSMode=host"),
-            ("DD-CIS-5.21", Box::new(|c, _| c["HostConfig"]["SecurityOpt"] = json!(["no-new-privileges", "seccomp=unconfined"])), Status::Fail, "seccomp=unconfined"),
-            ("DD-CIS-5.24", Box::new(|c, _| c["HostConfig"]["CgroupParent"] = json!("/custom")), Status::Warn, "HostConfig.CgroupParent=/custom"),
-            ("DD-CIS-5.25", Box::new(|c, _| c["HostConfig"]["SecurityOpt"] = Value::Null), Status::Fail, "HostConfig.SecurityOpt=null"),
-            ("DD-CIS-5.26", Box::new(|c, _| { c["Config"].as_object_mut().unwrap().remove("Healthcheck"); }), Status::Fail, "Config.Healthcheck=null"),
-            ("DD-CIS-5.27", Box::new(|_, x| x.tag_now = Some(Some("sha256:ffffffffffffffffffff".into()))), Status::Warn, "now names ffffffffffff"),
-            ("DD-CIS-5.28", Box::new(|c, _| c["HostConfig"]["PidsLimit"] = Value::Null), Status::Fail, "HostConfig.PidsLimit=null"),
-            ("DD-CIS-5.29", Box::new(|c, _| c["NetworkSettings"]["Networks"] = json!({"bridge": {}})), Status::Warn, "bridge"),
-            ("DD-CIS-5.30", Box::new(|c, _| c["HostConfig"]["UsernsMode"] = json!("host")), Status::Fail, "HostConfig.UsernsMode=host"),
-            ("DD-CIS-5.31", Box::new(|c, _| mount(c, "/var/run/docker.sock", "/var/run/docker.sock", true, "rprivate")), Status::Fail, "/var/run/docker.sock"),
-            ("DD-RUN-ROOT", Box::new(|c, _| c["Config"]["User"] = json!("")), Status::Fail, "Config.User=\"\""),
-            ("DD-RUN-SHARED-NS", Box::new(|c, _| c["HostConfig"]["NetworkMode"] = json!("container:abc")), Status::Fail, "container:abc"),
+            (
+                "DD-CIS-5.1",
+                Box::new(|c, _| c["AppArmorProfile"] = json!("unconfined")),
+                Status::Fail,
+                "AppArmorProfile=\"unconfined\"",
+            ),
+            (
+                "DD-CIS-5.2",
+                Box::new(|c, _| {
+                    c["HostConfig"]["SecurityOpt"] = json!(["no-new-privileges", "label=disable"])
+                }),
+                Status::Fail,
+                "label=disable",
+            ),
+            (
+                "DD-CIS-5.3",
+                Box::new(|c, _| c["HostConfig"]["CapAdd"] = json!(["SYS_ADMIN"])),
+                Status::Fail,
+                "HostConfig.CapAdd=[\"SYS_ADMIN\"]",
+            ),
+            (
+                "DD-CIS-5.4",
+                Box::new(|c, _| c["HostConfig"]["Privileged"] = json!(true)),
+                Status::Fail,
+                "HostConfig.Privileged=true",
+            ),
+            (
+                "DD-CIS-5.5",
+                Box::new(|c, _| mount(c, "/etc", "/host-etc", true, "rprivate")),
+                Status::Fail,
+                "/etc -> /host-etc (RW=true)",
+            ),
+            (
+                "DD-CIS-5.7",
+                Box::new(|c, _| ports(c, "127.0.0.1", "80")),
+                Status::Fail,
+                "127.0.0.1:80->80/tcp",
+            ),
+            (
+                "DD-CIS-5.8",
+                Box::new(|c, _| ports(c, "127.0.0.1", "8080")),
+                Status::Info,
+                "127.0.0.1:8080->80/tcp",
+            ),
+            (
+                "DD-CIS-5.9",
+                Box::new(|c, _| c["HostConfig"]["NetworkMode"] = json!("host")),
+                Status::Fail,
+                "HostConfig.NetworkMode=host",
+            ),
+            (
+                "DD-CIS-5.10",
+                Box::new(|c, _| c["HostConfig"]["Memory"] = json!(0)),
+                Status::Fail,
+                "HostConfig.Memory=0",
+            ),
+            (
+                "DD-CIS-5.11",
+                Box::new(|c, _| c["HostConfig"]["NanoCpus"] = json!(0)),
+                Status::Fail,
+                "NanoCpus=0",
+            ),
+            (
+                "DD-CIS-5.12",
+                Box::new(|c, _| c["HostConfig"]["ReadonlyRootfs"] = json!(false)),
+                Status::Fail,
+                "ReadonlyRootfs=false",
+            ),
+            (
+                "DD-CIS-5.13",
+                Box::new(|c, _| ports(c, "0.0.0.0", "8080")),
+                Status::Fail,
+                "0.0.0.0:8080->80/tcp",
+            ),
+            (
+                "DD-CIS-5.14",
+                Box::new(|c, _| {
+                    c["HostConfig"]["RestartPolicy"] =
+                        json!({"Name": "always", "MaximumRetryCount": 0})
+                }),
+                Status::Fail,
+                "Name=always",
+            ),
+            (
+                "DD-CIS-5.15",
+                Box::new(|c, _| c["HostConfig"]["PidMode"] = json!("host")),
+                Status::Fail,
+                "HostConfig.PidMode=host",
+            ),
+            (
+                "DD-CIS-5.16",
+                Box::new(|c, _| c["HostConfig"]["IpcMode"] = json!("host")),
+                Status::Fail,
+                "HostConfig.IpcMode=host",
+            ),
+            (
+                "DD-CIS-5.17",
+                Box::new(
+                    |c, _| c["HostConfig"]["Devices"] = json!([{"PathOnHost": "/dev/fuse", "PathInContainer": "/dev/fuse", "CgroupPermissions": "rwm"}]),
+                ),
+                Status::Warn,
+                "/dev/fuse",
+            ),
+            (
+                "DD-CIS-5.18",
+                Box::new(|c, _| {
+                    c["HostConfig"]["Ulimits"] =
+                        json!([{"Name": "nofile", "Soft": 1024, "Hard": 2048}])
+                }),
+                Status::Info,
+                "nofile",
+            ),
+            (
+                "DD-CIS-5.19",
+                Box::new(|c, _| mount(c, "/srv/data", "/data", true, "rshared")),
+                Status::Fail,
+                "Propagation=rshared",
+            ),
+            (
+                "DD-CIS-5.20",
+                Box::new(|c, _| c["HostConfig"]["UTSMode"] = json!("host")),
+                Status::Fail,
+                "HostConfig.UTSMode=host",
+            ),
+            (
+                "DD-CIS-5.21",
+                Box::new(|c, _| {
+                    c["HostConfig"]["SecurityOpt"] =
+                        json!(["no-new-privileges", "seccomp=unconfined"])
+                }),
+                Status::Fail,
+                "seccomp=unconfined",
+            ),
+            (
+                "DD-CIS-5.24",
+                Box::new(|c, _| c["HostConfig"]["CgroupParent"] = json!("/custom")),
+                Status::Warn,
+                "HostConfig.CgroupParent=/custom",
+            ),
+            (
+                "DD-CIS-5.25",
+                Box::new(|c, _| c["HostConfig"]["SecurityOpt"] = Value::Null),
+                Status::Fail,
+                "HostConfig.SecurityOpt=null",
+            ),
+            (
+                "DD-CIS-5.26",
+                Box::new(|c, _| {
+                    c["Config"].as_object_mut().unwrap().remove("Healthcheck");
+                }),
+                Status::Fail,
+                "Config.Healthcheck=null",
+            ),
+            (
+                "DD-CIS-5.27",
+                Box::new(|_, x| x.tag_now = Some(Some("sha256:ffffffffffffffffffff".into()))),
+                Status::Warn,
+                "now names ffffffffffff",
+            ),
+            (
+                "DD-CIS-5.28",
+                Box::new(|c, _| c["HostConfig"]["PidsLimit"] = Value::Null),
+                Status::Fail,
+                "HostConfig.PidsLimit=null",
+            ),
+            (
+                "DD-CIS-5.29",
+                Box::new(|c, _| c["NetworkSettings"]["Networks"] = json!({"bridge": {}})),
+                Status::Warn,
+                "bridge",
+            ),
+            (
+                "DD-CIS-5.30",
+                Box::new(|c, _| c["HostConfig"]["UsernsMode"] = json!("host")),
+                Status::Fail,
+                "HostConfig.UsernsMode=host",
+            ),
+            (
+                "DD-CIS-5.31",
+                Box::new(|c, _| {
+                    mount(
+                        c,
+                        "/var/run/docker.sock",
+                        "/var/run/docker.sock",
+                        true,
+                        "rprivate",
+                    )
+                }),
+                Status::Fail,
+                "/var/run/docker.sock",
+            ),
+            (
+                "DD-RUN-ROOT",
+                Box::new(|c, _| c["Config"]["User"] = json!("")),
+                Status::Fail,
+                "Config.User=\"\"",
+            ),
+            (
+                "DD-RUN-SHARED-NS",
+                Box::new(|c, _| c["HostConfig"]["NetworkMode"] = json!("container:abc")),
+                Status::Fail,
+                "container:abc",
+            ),
         ]
     }
 
@@ -467,7 +832,8 @@ pub(crate) mod tests {
         c["Mounts"] = json!([{"Type": "bind", "Source": "/etc/ssl/certs", "Destination": "/certs", "RW": false}]);
         assert_eq!(status(&c, &ctx, "DD-CIS-5.5").0, Status::Warn);
         c["HostConfig"]["SecurityOpt"] = Value::Null;
-        ctx.daemon_no_new_privileges = Some("/etc/docker/daemon.json: \"no-new-privileges\": true".into());
+        ctx.daemon_no_new_privileges =
+            Some("/etc/docker/daemon.json: \"no-new-privileges\": true".into());
         assert_eq!(status(&c, &ctx, "DD-CIS-5.25").0, Status::Pass);
         c["HostConfig"]["Privileged"] = json!(true);
         assert_eq!(status(&c, &ctx, "DD-CIS-5.21").0, Status::Fail);

@@ -30,7 +30,6 @@ pub fn evaluate(check: &CustomCheck, doc: &Value) -> Option<(Status, String)> {
     Some((if failed { Status::Fail } else { Status::Pass }, ev))
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,12 +61,42 @@ mod tests {
     fn conditions() {
         let doc = json!({"HostConfig": {"MemoryReservation": 0, "CapAdd": ["NET_ADMIN"], "NetworkMode": "host"}});
         let cases = [
-            (check("HostConfig.MemoryReservation", Condition::Empty(true)), Status::Fail, "HostConfig.MemoryReservation=0"),
-            (check("HostConfig.NetworkMode", Condition::Equals(json!("host"))), Status::Fail, "HostConfig.NetworkMode=host"),
-            (check("HostConfig.NetworkMode", Condition::NotEquals(json!("host"))), Status::Pass, "HostConfig.NetworkMode=host"),
-            (check("HostConfig.NetworkMode", Condition::In(vec![json!("bridge"), json!("default")])), Status::Pass, "host"),
-            (check("HostConfig.CapAdd", Condition::Matches("^NET_".into())), Status::Fail, "[\"NET_ADMIN\"]"),
-            (check("HostConfig.Missing", Condition::Empty(true)), Status::Fail, "HostConfig.Missing=null"),
+            (
+                check("HostConfig.MemoryReservation", Condition::Empty(true)),
+                Status::Fail,
+                "HostConfig.MemoryReservation=0",
+            ),
+            (
+                check("HostConfig.NetworkMode", Condition::Equals(json!("host"))),
+                Status::Fail,
+                "HostConfig.NetworkMode=host",
+            ),
+            (
+                check(
+                    "HostConfig.NetworkMode",
+                    Condition::NotEquals(json!("host")),
+                ),
+                Status::Pass,
+                "HostConfig.NetworkMode=host",
+            ),
+            (
+                check(
+                    "HostConfig.NetworkMode",
+                    Condition::In(vec![json!("bridge"), json!("default")]),
+                ),
+                Status::Pass,
+                "host",
+            ),
+            (
+                check("HostConfig.CapAdd", Condition::Matches("^NET_".into())),
+                Status::Fail,
+                "[\"NET_ADMIN\"]",
+            ),
+            (
+                check("HostConfig.Missing", Condition::Empty(true)),
+                Status::Fail,
+                "HostConfig.Missing=null",
+            ),
         ];
         for (c, want, ev) in cases {
             let (s, e) = evaluate(&c, &doc).unwrap();

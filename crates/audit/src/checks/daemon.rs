@@ -78,7 +78,10 @@ impl DaemonFacts {
             return None;
         }
         if let Some(v) = self.daemon_json.as_ref().and_then(|j| j.get(key)) {
-            return Some((v.clone(), format!("{}: \"{key}\": {v}", self.daemon_json_path)));
+            return Some((
+                v.clone(),
+                format!("{}: \"{key}\": {v}", self.daemon_json_path),
+            ));
         }
         let args = self.dockerd_args.as_ref()?;
         let names = flag_names(key);
@@ -106,10 +109,20 @@ impl DaemonFacts {
         if values.is_empty() {
             return None;
         }
-        let evidence = format!("dockerd {}", names[names.len() - 1].clone() + "=" + &values.join(","));
+        let evidence = format!(
+            "dockerd {}",
+            names[names.len() - 1].clone() + "=" + &values.join(",")
+        );
         let v = if is_bool {
             Value::Bool(values.last().is_some_and(|v| v != "false"))
-        } else if matches!(key, "hosts" | "insecure-registries" | "authorization-plugins" | "storage-opts" | "default-ulimits") {
+        } else if matches!(
+            key,
+            "hosts"
+                | "insecure-registries"
+                | "authorization-plugins"
+                | "storage-opts"
+                | "default-ulimits"
+        ) {
             Value::Array(values.into_iter().map(Value::String).collect())
         } else {
             Value::String(values.pop().unwrap_or_default())
@@ -118,7 +131,8 @@ impl DaemonFacts {
     }
 
     fn setting_bool(&self, key: &str) -> Option<(bool, String)> {
-        self.setting(key).map(|(v, e)| (v.as_bool().unwrap_or(v.as_str() == Some("true")), e))
+        self.setting(key)
+            .map(|(v, e)| (v.as_bool().unwrap_or(v.as_str() == Some("true")), e))
     }
 
     fn unknown_settings(&self) -> String {
@@ -138,9 +152,15 @@ impl DaemonFacts {
 
     fn source_note(&self, key: &str) -> String {
         if self.daemon_json.is_some() {
-            format!("\"{key}\" not set in {} nor on dockerd's command line", self.daemon_json_path)
+            format!(
+                "\"{key}\" not set in {} nor on dockerd's command line",
+                self.daemon_json_path
+            )
         } else {
-            format!("--{key} not on dockerd's command line and no {}", self.daemon_json_path)
+            format!(
+                "--{key} not on dockerd's command line and no {}",
+                self.daemon_json_path
+            )
         }
     }
 }
@@ -149,13 +169,19 @@ impl DaemonFacts {
 pub fn daemon_checks(f: &DaemonFacts) -> Vec<Outcome> {
     let mut out = Vec::new();
     let sec = f.security_options();
-    let sec_ev = format!("SecurityOptions={}", serde_json::to_string(&sec).unwrap_or_default());
+    let sec_ev = format!(
+        "SecurityOptions={}",
+        serde_json::to_string(&sec).unwrap_or_default()
+    );
 
     // 2.1
     out.push(if sec.iter().any(|s| s == "name=rootless") {
         Outcome::pass("DD-CIS-2.1", "SecurityOptions contains name=rootless")
     } else {
-        Outcome::info("DD-CIS-2.1", format!("{sec_ev}: no name=rootless, the daemon runs as root"))
+        Outcome::info(
+            "DD-CIS-2.1",
+            format!("{sec_ev}: no name=rootless, the daemon runs as root"),
+        )
     });
 
     // 2.2: the bridge's own option is what the daemon applied.
@@ -166,11 +192,20 @@ pub fn daemon_checks(f: &DaemonFacts) -> Vec<Outcome> {
         .and_then(|o| o.get("com.docker.network.bridge.enable_icc"))
         .and_then(Value::as_str);
     out.push(match (icc, f.setting_bool("icc")) {
-        (Some("false"), _) => Outcome::pass("DD-CIS-2.2", "network bridge Options.com.docker.network.bridge.enable_icc=false"),
-        (Some(v), _) => Outcome::fail("DD-CIS-2.2", format!("network bridge Options.com.docker.network.bridge.enable_icc={v}")),
+        (Some("false"), _) => Outcome::pass(
+            "DD-CIS-2.2",
+            "network bridge Options.com.docker.network.bridge.enable_icc=false",
+        ),
+        (Some(v), _) => Outcome::fail(
+            "DD-CIS-2.2",
+            format!("network bridge Options.com.docker.network.bridge.enable_icc={v}"),
+        ),
         (None, Some((false, e))) => Outcome::pass("DD-CIS-2.2", e),
         (None, Some((true, e))) => Outcome::fail("DD-CIS-2.2", e),
-        (None, None) => Outcome::manual("DD-CIS-2.2", "no default bridge network and icc setting unknown"),
+        (None, None) => Outcome::manual(
+            "DD-CIS-2.2",
+            "no default bridge network and icc setting unknown",
+        ),
     });
 
     // 2.3
@@ -181,7 +216,10 @@ pub fn daemon_checks(f: &DaemonFacts) -> Vec<Outcome> {
         match level {
             Some((v, e)) if v.as_str() != Some("info") => Outcome::fail("DD-CIS-2.3", e),
             Some((_, e)) => Outcome::pass("DD-CIS-2.3", e),
-            None => Outcome::pass("DD-CIS-2.3", "Debug=false, log-level not set (default info)"),
+            None => Outcome::pass(
+                "DD-CIS-2.3",
+                "Debug=false, log-level not set (default info)",
+            ),
         }
     });
 
@@ -189,13 +227,19 @@ pub fn daemon_checks(f: &DaemonFacts) -> Vec<Outcome> {
     out.push(match f.setting_bool("iptables") {
         Some((false, e)) => Outcome::fail("DD-CIS-2.4", e),
         Some((true, e)) => Outcome::pass("DD-CIS-2.4", e),
-        None if f.settings_known() => Outcome::pass("DD-CIS-2.4", f.source_note("iptables") + " (default true)"),
+        None if f.settings_known() => {
+            Outcome::pass("DD-CIS-2.4", f.source_note("iptables") + " (default true)")
+        }
         None => Outcome::manual("DD-CIS-2.4", f.unknown_settings()),
     });
 
     // 2.5: Docker always lists loopback as insecure; that is not a finding.
     let cidrs = strings_at(&f.info, "RegistryConfig.InsecureRegistryCIDRs");
-    let mut insecure: Vec<String> = cidrs.iter().filter(|c| *c != "127.0.0.0/8" && *c != "::1/128").cloned().collect();
+    let mut insecure: Vec<String> = cidrs
+        .iter()
+        .filter(|c| *c != "127.0.0.0/8" && *c != "::1/128")
+        .cloned()
+        .collect();
     if let Some(Value::Object(idx)) = at(&f.info, "RegistryConfig.IndexConfigs") {
         for (name, cfg) in idx {
             if cfg.get("Secure").and_then(Value::as_bool) == Some(false) {
@@ -204,9 +248,18 @@ pub fn daemon_checks(f: &DaemonFacts) -> Vec<Outcome> {
         }
     }
     out.push(if insecure.is_empty() {
-        Outcome::pass("DD-CIS-2.5", format!("RegistryConfig.InsecureRegistryCIDRs={} (loopback only)", serde_json::to_string(&cidrs).unwrap_or_default()))
+        Outcome::pass(
+            "DD-CIS-2.5",
+            format!(
+                "RegistryConfig.InsecureRegistryCIDRs={} (loopback only)",
+                serde_json::to_string(&cidrs).unwrap_or_default()
+            ),
+        )
     } else {
-        Outcome::fail("DD-CIS-2.5", format!("insecure registries: {}", insecure.join(", ")))
+        Outcome::fail(
+            "DD-CIS-2.5",
+            format!("insecure registries: {}", insecure.join(", ")),
+        )
     });
 
     // 2.6
@@ -224,7 +277,10 @@ pub fn daemon_checks(f: &DaemonFacts) -> Vec<Outcome> {
     out.push(match f.setting("default-ulimits") {
         Some((v, e)) if !crate::json::is_empty(Some(&v)) => Outcome::pass("DD-CIS-2.8", e),
         _ if !f.settings_known() => Outcome::manual("DD-CIS-2.8", f.unknown_settings()),
-        _ => Outcome::info("DD-CIS-2.8", f.source_note("default-ulimits") + ": containers get the daemon's inherited limits"),
+        _ => Outcome::info(
+            "DD-CIS-2.8",
+            f.source_note("default-ulimits") + ": containers get the daemon's inherited limits",
+        ),
     });
 
     // 2.9
@@ -253,14 +309,23 @@ pub fn daemon_checks(f: &DaemonFacts) -> Vec<Outcome> {
     out.push(if authz.is_empty() {
         Outcome::fail("DD-CIS-2.12", "Plugins.Authorization=null")
     } else {
-        Outcome::pass("DD-CIS-2.12", format!("Plugins.Authorization={}", serde_json::to_string(&authz).unwrap_or_default()))
+        Outcome::pass(
+            "DD-CIS-2.12",
+            format!(
+                "Plugins.Authorization={}",
+                serde_json::to_string(&authz).unwrap_or_default()
+            ),
+        )
     });
 
     // 2.13
     let log = str_at(&f.info, "LoggingDriver");
     out.push(match log {
         "none" => Outcome::fail("DD-CIS-2.13", "LoggingDriver=none"),
-        "json-file" | "local" | "" => Outcome::warn("DD-CIS-2.13", format!("LoggingDriver={log} (logs stay on the host)")),
+        "json-file" | "local" | "" => Outcome::warn(
+            "DD-CIS-2.13",
+            format!("LoggingDriver={log} (logs stay on the host)"),
+        ),
         other => Outcome::pass("DD-CIS-2.13", format!("LoggingDriver={other}")),
     });
 
@@ -268,7 +333,9 @@ pub fn daemon_checks(f: &DaemonFacts) -> Vec<Outcome> {
     out.push(match f.setting_bool("no-new-privileges") {
         Some((true, e)) => Outcome::pass("DD-CIS-2.14", e),
         Some((false, e)) => Outcome::fail("DD-CIS-2.14", e),
-        None if f.settings_known() => Outcome::fail("DD-CIS-2.14", f.source_note("no-new-privileges")),
+        None if f.settings_known() => {
+            Outcome::fail("DD-CIS-2.14", f.source_note("no-new-privileges"))
+        }
         None => Outcome::manual("DD-CIS-2.14", f.unknown_settings()),
     });
 
@@ -285,13 +352,18 @@ pub fn daemon_checks(f: &DaemonFacts) -> Vec<Outcome> {
     out.push(match f.setting_bool("userland-proxy") {
         Some((false, e)) => Outcome::pass("DD-CIS-2.16", e),
         Some((true, e)) => Outcome::fail("DD-CIS-2.16", e),
-        None if f.settings_known() => Outcome::fail("DD-CIS-2.16", f.source_note("userland-proxy") + " (default true)"),
+        None if f.settings_known() => Outcome::fail(
+            "DD-CIS-2.16",
+            f.source_note("userland-proxy") + " (default true)",
+        ),
         None => Outcome::manual("DD-CIS-2.16", f.unknown_settings()),
     });
 
     // 2.17
     out.push(match sec.iter().find(|s| s.starts_with("name=seccomp")) {
-        Some(s) if s.contains("profile=unconfined") => Outcome::fail("DD-CIS-2.17", format!("SecurityOptions contains {s}")),
+        Some(s) if s.contains("profile=unconfined") => {
+            Outcome::fail("DD-CIS-2.17", format!("SecurityOptions contains {s}"))
+        }
         Some(s) => Outcome::pass("DD-CIS-2.17", format!("SecurityOptions contains {s}")),
         None => Outcome::fail("DD-CIS-2.17", format!("{sec_ev}: no seccomp")),
     });
@@ -306,8 +378,14 @@ pub fn daemon_checks(f: &DaemonFacts) -> Vec<Outcome> {
     // 4.5
     out.push(match f.content_trust.as_deref() {
         Some("1") | Some("true") => Outcome::pass("DD-CIS-4.5", "DOCKER_CONTENT_TRUST=1"),
-        Some(v) => Outcome::warn("DD-CIS-4.5", format!("DOCKER_CONTENT_TRUST={v} in drydock's environment")),
-        None => Outcome::warn("DD-CIS-4.5", "DOCKER_CONTENT_TRUST not set in drydock's environment"),
+        Some(v) => Outcome::warn(
+            "DD-CIS-4.5",
+            format!("DOCKER_CONTENT_TRUST={v} in drydock's environment"),
+        ),
+        None => Outcome::warn(
+            "DD-CIS-4.5",
+            "DOCKER_CONTENT_TRUST not set in drydock's environment",
+        ),
     });
     out
 }
@@ -319,7 +397,12 @@ fn tls_check(f: &DaemonFacts) -> Outcome {
             Value::Array(a) => a.iter().map(render).collect(),
             other => vec![render(&other)],
         };
-        tcp.extend(hosts.into_iter().filter(|h| h.starts_with("tcp://")).map(|h| (h, e.clone())));
+        tcp.extend(
+            hosts
+                .into_iter()
+                .filter(|h| h.starts_with("tcp://"))
+                .map(|h| (h, e.clone())),
+        );
     }
     let verify = f.setting_bool("tlsverify").is_some_and(|(b, _)| b);
     let tls = f.setting_bool("tls").is_some_and(|(b, _)| b);
@@ -329,23 +412,44 @@ fn tls_check(f: &DaemonFacts) -> Outcome {
     }
     if tcp.is_empty() && client_tcp.is_none() {
         return if f.settings_known() || !f.local {
-            Outcome::pass("DD-CIS-2.7", "no tcp:// listener in daemon.json hosts, dockerd -H or DOCKER_HOST")
+            Outcome::pass(
+                "DD-CIS-2.7",
+                "no tcp:// listener in daemon.json hosts, dockerd -H or DOCKER_HOST",
+            )
         } else {
             Outcome::manual("DD-CIS-2.7", f.unknown_settings())
         };
     }
     if let Some(h) = client_tcp.filter(|_| tcp.is_empty()) {
         return if f.docker_tls_verify {
-            Outcome::pass("DD-CIS-2.7", format!("DOCKER_HOST={h} with DOCKER_TLS_VERIFY=1"))
+            Outcome::pass(
+                "DD-CIS-2.7",
+                format!("DOCKER_HOST={h} with DOCKER_TLS_VERIFY=1"),
+            )
         } else {
-            Outcome::fail("DD-CIS-2.7", format!("DOCKER_HOST={h} without DOCKER_TLS_VERIFY: the API is reached over plain TCP"))
+            Outcome::fail(
+                "DD-CIS-2.7",
+                format!(
+                    "DOCKER_HOST={h} without DOCKER_TLS_VERIFY: the API is reached over plain TCP"
+                ),
+            )
         };
     }
-    let listed = tcp.iter().map(|(h, e)| format!("{h} ({e})")).collect::<Vec<_>>().join(", ");
+    let listed = tcp
+        .iter()
+        .map(|(h, e)| format!("{h} ({e})"))
+        .collect::<Vec<_>>()
+        .join(", ");
     if verify {
-        Outcome::pass("DD-CIS-2.7", format!("TCP listener {listed} with tlsverify=true"))
+        Outcome::pass(
+            "DD-CIS-2.7",
+            format!("TCP listener {listed} with tlsverify=true"),
+        )
     } else if tls {
-        Outcome::warn("DD-CIS-2.7", format!("TCP listener {listed} with tls but no tlsverify: any client is accepted"))
+        Outcome::warn(
+            "DD-CIS-2.7",
+            format!("TCP listener {listed} with tls but no tlsverify: any client is accepted"),
+        )
     } else {
         Outcome::fail("DD-CIS-2.7", format!("TCP listener {listed} without TLS"))
     }
@@ -356,7 +460,12 @@ pub fn file_checks(f: &DaemonFacts) -> Vec<(Outcome, String)> {
     // (role, owner check id, mode check id, allowed permission bits)
     const PLAN: [(FileRole, &str, &str, u32); 8] = [
         (FileRole::DockerService, "DD-CIS-3.1", "DD-CIS-3.2", 0o644),
-        (FileRole::DockerSocketUnit, "DD-CIS-3.3", "DD-CIS-3.4", 0o644),
+        (
+            FileRole::DockerSocketUnit,
+            "DD-CIS-3.3",
+            "DD-CIS-3.4",
+            0o644,
+        ),
         (FileRole::EtcDocker, "DD-CIS-3.5", "DD-CIS-3.6", 0o755),
         (FileRole::TlsCaCert, "DD-CIS-3.9", "DD-CIS-3.10", 0o444),
         (FileRole::TlsCert, "DD-CIS-3.11", "DD-CIS-3.12", 0o444),
@@ -370,20 +479,29 @@ pub fn file_checks(f: &DaemonFacts) -> Vec<(Outcome, String)> {
         let Some(fact) = fact.filter(|_| f.local) else {
             let why = if f.local {
                 match role {
-                    FileRole::TlsCaCert | FileRole::TlsCert | FileRole::TlsKey => "no TLS file configured (tlscacert/tlscert/tlskey)".to_string(),
+                    FileRole::TlsCaCert | FileRole::TlsCert | FileRole::TlsKey => {
+                        "no TLS file configured (tlscacert/tlscert/tlskey)".to_string()
+                    }
                     _ => "file not found".to_string(),
                 }
             } else {
                 f.unknown_settings()
             };
-            let status = if f.local { crate::Status::Info } else { crate::Status::Manual };
+            let status = if f.local {
+                crate::Status::Info
+            } else {
+                crate::Status::Manual
+            };
             out.push((Outcome::new(owner_id, status, why.clone()), "-".into()));
             out.push((Outcome::new(mode_id, status, why), "-".into()));
             continue;
         };
         let path = fact.path.clone();
         if !fact.exists {
-            out.push((Outcome::info(owner_id, format!("{path}: not present")), path.clone()));
+            out.push((
+                Outcome::info(owner_id, format!("{path}: not present")),
+                path.clone(),
+            ));
             out.push((Outcome::info(mode_id, format!("{path}: not present")), path));
             continue;
         }
@@ -393,7 +511,11 @@ pub fn file_checks(f: &DaemonFacts) -> Vec<(Outcome, String)> {
         } else {
             fact.uid == 0 && fact.gid == 0
         };
-        let want = if role == FileRole::Socket { "root:docker" } else { "root:root" };
+        let want = if role == FileRole::Socket {
+            "root:docker"
+        } else {
+            "root:root"
+        };
         out.push((
             if owner_ok {
                 Outcome::pass(owner_id, format!("{path}: owner {owner}"))
@@ -407,7 +529,13 @@ pub fn file_checks(f: &DaemonFacts) -> Vec<(Outcome, String)> {
             if extra == 0 {
                 Outcome::pass(mode_id, format!("{path}: mode {:04o}", fact.mode))
             } else {
-                Outcome::fail(mode_id, format!("{path}: mode {:04o}, allowed at most {allowed:04o}", fact.mode))
+                Outcome::fail(
+                    mode_id,
+                    format!(
+                        "{path}: mode {:04o}, allowed at most {allowed:04o}",
+                        fact.mode
+                    ),
+                )
             },
             path,
         ));
@@ -441,11 +569,15 @@ pub(crate) mod tests {
                 "ExperimentalBuild": false, "Plugins": {"Authorization": ["opa-docker-authz"]},
                 "RegistryConfig": {"InsecureRegistryCIDRs": ["127.0.0.0/8"], "IndexConfigs": {"docker.io": {"Secure": true}}}
             }),
-            bridge: Some(json!({"Name": "bridge", "Options": {"com.docker.network.bridge.enable_icc": "false"}})),
-            daemon_json: Some(json!({"icc": false, "log-level": "info", "no-new-privileges": true, "userland-proxy": false,
+            bridge: Some(
+                json!({"Name": "bridge", "Options": {"com.docker.network.bridge.enable_icc": "false"}}),
+            ),
+            daemon_json: Some(
+                json!({"icc": false, "log-level": "info", "no-new-privileges": true, "userland-proxy": false,
                 "live-restore": true, "default-ulimits": {"nofile": {"Name": "nofile", "Hard": 64000, "Soft": 64000}},
                 "hosts": ["unix:///var/run/docker.sock", "tcp://0.0.0.0:2376"], "tlsverify": true,
-                "tlscacert": "/etc/docker/ca.pem", "tlscert": "/etc/docker/cert.pem", "tlskey": "/etc/docker/key.pem"})),
+                "tlscacert": "/etc/docker/ca.pem", "tlscert": "/etc/docker/cert.pem", "tlskey": "/etc/docker/key.pem"}),
+            ),
             daemon_json_path: "/etc/docker/daemon.json".into(),
             daemon_json_error: None,
             dockerd_args: Some(vec![]),
@@ -454,27 +586,53 @@ pub(crate) mod tests {
             content_trust: Some("1".into()),
             local: true,
             files: vec![
-                file(FileRole::DockerService, "/lib/systemd/system/docker.service", 0o644, "root"),
-                file(FileRole::DockerSocketUnit, "/lib/systemd/system/docker.socket", 0o644, "root"),
+                file(
+                    FileRole::DockerService,
+                    "/lib/systemd/system/docker.service",
+                    0o644,
+                    "root",
+                ),
+                file(
+                    FileRole::DockerSocketUnit,
+                    "/lib/systemd/system/docker.socket",
+                    0o644,
+                    "root",
+                ),
                 file(FileRole::EtcDocker, "/etc/docker", 0o755, "root"),
                 file(FileRole::TlsCaCert, "/etc/docker/ca.pem", 0o444, "root"),
                 file(FileRole::TlsCert, "/etc/docker/cert.pem", 0o444, "root"),
                 file(FileRole::TlsKey, "/etc/docker/key.pem", 0o400, "root"),
                 file(FileRole::Socket, "/var/run/docker.sock", 0o660, "docker"),
-                file(FileRole::DaemonJson, "/etc/docker/daemon.json", 0o644, "root"),
+                file(
+                    FileRole::DaemonJson,
+                    "/etc/docker/daemon.json",
+                    0o644,
+                    "root",
+                ),
             ],
         }
     }
 
     fn status_of(f: &DaemonFacts, id: &str) -> (Status, String) {
-        let all: Vec<Outcome> = daemon_checks(f).into_iter().chain(file_checks(f).into_iter().map(|(o, _)| o)).collect();
-        let o = all.iter().find(|o| o.id == id).unwrap_or_else(|| panic!("{id} not emitted"));
+        let all: Vec<Outcome> = daemon_checks(f)
+            .into_iter()
+            .chain(file_checks(f).into_iter().map(|(o, _)| o))
+            .collect();
+        let o = all
+            .iter()
+            .find(|o| o.id == id)
+            .unwrap_or_else(|| panic!("{id} not emitted"));
         (o.status, o.evidence.clone())
     }
 
     /// (check id, how to break the good daemon, expected status, evidence substring)
     #[allow(clippy::type_complexity)]
-    pub fn bad_cases() -> Vec<(&'static str, Box<dyn Fn(&mut DaemonFacts)>, Status, &'static str)> {
+    pub fn bad_cases() -> Vec<(
+        &'static str,
+        Box<dyn Fn(&mut DaemonFacts)>,
+        Status,
+        &'static str,
+    )> {
         fn set(f: &mut DaemonFacts, k: &str, v: Value) {
             if let Some(Value::Object(m)) = f.daemon_json.as_mut() {
                 m.insert(k.into(), v);
@@ -484,41 +642,242 @@ pub(crate) mod tests {
             f.files.iter_mut().find(|x| x.role == role).unwrap()
         }
         vec![
-            ("DD-CIS-2.1", Box::new(|f| f.info["SecurityOptions"] = json!(["name=seccomp,profile=default"])), Status::Info, "no name=rootless"),
-            ("DD-CIS-2.2", Box::new(|f| f.bridge = Some(json!({"Options": {"com.docker.network.bridge.enable_icc": "true"}}))), Status::Fail, "enable_icc=true"),
-            ("DD-CIS-2.3", Box::new(|f| set(f, "log-level", json!("debug"))), Status::Fail, "\"log-level\": \"debug\""),
-            ("DD-CIS-2.4", Box::new(|f| set(f, "iptables", json!(false))), Status::Fail, "\"iptables\": false"),
-            ("DD-CIS-2.5", Box::new(|f| f.info["RegistryConfig"]["InsecureRegistryCIDRs"] = json!(["127.0.0.0/8", "10.0.0.0/8"])), Status::Fail, "10.0.0.0/8"),
-            ("DD-CIS-2.6", Box::new(|f| f.info["Driver"] = json!("aufs")), Status::Fail, "Driver=aufs"),
-            ("DD-CIS-2.7", Box::new(|f| set(f, "tlsverify", json!(false))), Status::Fail, "tcp://0.0.0.0:2376"),
-            ("DD-CIS-2.8", Box::new(|f| { f.daemon_json.as_mut().unwrap().as_object_mut().unwrap().remove("default-ulimits"); }), Status::Info, "default-ulimits"),
-            ("DD-CIS-2.9", Box::new(|f| f.info["SecurityOptions"] = json!(["name=seccomp,profile=default"])), Status::Fail, "no name=userns"),
-            ("DD-CIS-2.10", Box::new(|f| set(f, "cgroup-parent", json!("/foo"))), Status::Warn, "cgroup-parent"),
-            ("DD-CIS-2.11", Box::new(|f| set(f, "storage-opts", json!(["dm.basesize=20G"]))), Status::Warn, "dm.basesize"),
-            ("DD-CIS-2.12", Box::new(|f| f.info["Plugins"] = json!({})), Status::Fail, "Plugins.Authorization=null"),
-            ("DD-CIS-2.13", Box::new(|f| f.info["LoggingDriver"] = json!("json-file")), Status::Warn, "LoggingDriver=json-file"),
-            ("DD-CIS-2.14", Box::new(|f| { f.daemon_json.as_mut().unwrap().as_object_mut().unwrap().remove("no-new-privileges"); }), Status::Fail, "\"no-new-privileges\" not set"),
-            ("DD-CIS-2.15", Box::new(|f| f.info["LiveRestoreEnabled"] = json!(false)), Status::Fail, "LiveRestoreEnabled=false"),
-            ("DD-CIS-2.16", Box::new(|f| set(f, "userland-proxy", json!(true))), Status::Fail, "\"userland-proxy\": true"),
-            ("DD-CIS-2.17", Box::new(|f| f.info["SecurityOptions"] = json!(["name=seccomp,profile=unconfined"])), Status::Fail, "profile=unconfined"),
-            ("DD-CIS-2.18", Box::new(|f| f.info["ExperimentalBuild"] = json!(true)), Status::Fail, "ExperimentalBuild=true"),
-            ("DD-CIS-4.5", Box::new(|f| f.content_trust = None), Status::Warn, "DOCKER_CONTENT_TRUST not set"),
-            ("DD-CIS-3.1", Box::new(|f| file(f, FileRole::DockerService).uid = 1000), Status::Fail, "expected root:root"),
-            ("DD-CIS-3.2", Box::new(|f| file(f, FileRole::DockerService).mode = 0o664), Status::Fail, "mode 0664"),
-            ("DD-CIS-3.3", Box::new(|f| file(f, FileRole::DockerSocketUnit).gid = 5), Status::Fail, "expected root:root"),
-            ("DD-CIS-3.4", Box::new(|f| file(f, FileRole::DockerSocketUnit).mode = 0o666), Status::Fail, "mode 0666"),
-            ("DD-CIS-3.5", Box::new(|f| file(f, FileRole::EtcDocker).uid = 1000), Status::Fail, "expected root:root"),
-            ("DD-CIS-3.6", Box::new(|f| file(f, FileRole::EtcDocker).mode = 0o777), Status::Fail, "mode 0777"),
-            ("DD-CIS-3.9", Box::new(|f| file(f, FileRole::TlsCaCert).uid = 1000), Status::Fail, "expected root:root"),
-            ("DD-CIS-3.10", Box::new(|f| file(f, FileRole::TlsCaCert).mode = 0o644), Status::Fail, "mode 0644"),
-            ("DD-CIS-3.11", Box::new(|f| file(f, FileRole::TlsCert).uid = 1000), Status::Fail, "expected root:root"),
-            ("DD-CIS-3.12", Box::new(|f| file(f, FileRole::TlsCert).mode = 0o644), Status::Fail, "mode 0644"),
-            ("DD-CIS-3.13", Box::new(|f| file(f, FileRole::TlsKey).uid = 1000), Status::Fail, "expected root:root"),
-            ("DD-CIS-3.14", Box::new(|f| file(f, FileRole::TlsKey).mode = 0o440), Status::Fail, "mode 0440"),
-            ("DD-CIS-3.15", Box::new(|f| { let x = file(f, FileRole::Socket); x.gid = 1000; x.group = Some("users".into()); }), Status::Fail, "expected root:docker"),
-            ("DD-CIS-3.16", Box::new(|f| file(f, FileRole::Socket).mode = 0o666), Status::Fail, "mode 0666"),
-            ("DD-CIS-3.17", Box::new(|f| file(f, FileRole::DaemonJson).uid = 1000), Status::Fail, "expected root:root"),
-            ("DD-CIS-3.18", Box::new(|f| file(f, FileRole::DaemonJson).mode = 0o666), Status::Fail, "mode 0666"),
+            (
+                "DD-CIS-2.1",
+                Box::new(|f| f.info["SecurityOptions"] = json!(["name=seccomp,profile=default"])),
+                Status::Info,
+                "no name=rootless",
+            ),
+            (
+                "DD-CIS-2.2",
+                Box::new(|f| {
+                    f.bridge =
+                        Some(json!({"Options": {"com.docker.network.bridge.enable_icc": "true"}}))
+                }),
+                Status::Fail,
+                "enable_icc=true",
+            ),
+            (
+                "DD-CIS-2.3",
+                Box::new(|f| set(f, "log-level", json!("debug"))),
+                Status::Fail,
+                "\"log-level\": \"debug\"",
+            ),
+            (
+                "DD-CIS-2.4",
+                Box::new(|f| set(f, "iptables", json!(false))),
+                Status::Fail,
+                "\"iptables\": false",
+            ),
+            (
+                "DD-CIS-2.5",
+                Box::new(|f| {
+                    f.info["RegistryConfig"]["InsecureRegistryCIDRs"] =
+                        json!(["127.0.0.0/8", "10.0.0.0/8"])
+                }),
+                Status::Fail,
+                "10.0.0.0/8",
+            ),
+            (
+                "DD-CIS-2.6",
+                Box::new(|f| f.info["Driver"] = json!("aufs")),
+                Status::Fail,
+                "Driver=aufs",
+            ),
+            (
+                "DD-CIS-2.7",
+                Box::new(|f| set(f, "tlsverify", json!(false))),
+                Status::Fail,
+                "tcp://0.0.0.0:2376",
+            ),
+            (
+                "DD-CIS-2.8",
+                Box::new(|f| {
+                    f.daemon_json
+                        .as_mut()
+                        .unwrap()
+                        .as_object_mut()
+                        .unwrap()
+                        .remove("default-ulimits");
+                }),
+                Status::Info,
+                "default-ulimits",
+            ),
+            (
+                "DD-CIS-2.9",
+                Box::new(|f| f.info["SecurityOptions"] = json!(["name=seccomp,profile=default"])),
+                Status::Fail,
+                "no name=userns",
+            ),
+            (
+                "DD-CIS-2.10",
+                Box::new(|f| set(f, "cgroup-parent", json!("/foo"))),
+                Status::Warn,
+                "cgroup-parent",
+            ),
+            (
+                "DD-CIS-2.11",
+                Box::new(|f| set(f, "storage-opts", json!(["dm.basesize=20G"]))),
+                Status::Warn,
+                "dm.basesize",
+            ),
+            (
+                "DD-CIS-2.12",
+                Box::new(|f| f.info["Plugins"] = json!({})),
+                Status::Fail,
+                "Plugins.Authorization=null",
+            ),
+            (
+                "DD-CIS-2.13",
+                Box::new(|f| f.info["LoggingDriver"] = json!("json-file")),
+                Status::Warn,
+                "LoggingDriver=json-file",
+            ),
+            (
+                "DD-CIS-2.14",
+                Box::new(|f| {
+                    f.daemon_json
+                        .as_mut()
+                        .unwrap()
+                        .as_object_mut()
+                        .unwrap()
+                        .remove("no-new-privileges");
+                }),
+                Status::Fail,
+                "\"no-new-privileges\" not set",
+            ),
+            (
+                "DD-CIS-2.15",
+                Box::new(|f| f.info["LiveRestoreEnabled"] = json!(false)),
+                Status::Fail,
+                "LiveRestoreEnabled=false",
+            ),
+            (
+                "DD-CIS-2.16",
+                Box::new(|f| set(f, "userland-proxy", json!(true))),
+                Status::Fail,
+                "\"userland-proxy\": true",
+            ),
+            (
+                "DD-CIS-2.17",
+                Box::new(|f| {
+                    f.info["SecurityOptions"] = json!(["name=seccomp,profile=unconfined"])
+                }),
+                Status::Fail,
+                "profile=unconfined",
+            ),
+            (
+                "DD-CIS-2.18",
+                Box::new(|f| f.info["ExperimentalBuild"] = json!(true)),
+                Status::Fail,
+                "ExperimentalBuild=true",
+            ),
+            (
+                "DD-CIS-4.5",
+                Box::new(|f| f.content_trust = None),
+                Status::Warn,
+                "DOCKER_CONTENT_TRUST not set",
+            ),
+            (
+                "DD-CIS-3.1",
+                Box::new(|f| file(f, FileRole::DockerService).uid = 1000),
+                Status::Fail,
+                "expected root:root",
+            ),
+            (
+                "DD-CIS-3.2",
+                Box::new(|f| file(f, FileRole::DockerService).mode = 0o664),
+                Status::Fail,
+                "mode 0664",
+            ),
+            (
+                "DD-CIS-3.3",
+                Box::new(|f| file(f, FileRole::DockerSocketUnit).gid = 5),
+                Status::Fail,
+                "expected root:root",
+            ),
+            (
+                "DD-CIS-3.4",
+                Box::new(|f| file(f, FileRole::DockerSocketUnit).mode = 0o666),
+                Status::Fail,
+                "mode 0666",
+            ),
+            (
+                "DD-CIS-3.5",
+                Box::new(|f| file(f, FileRole::EtcDocker).uid = 1000),
+                Status::Fail,
+                "expected root:root",
+            ),
+            (
+                "DD-CIS-3.6",
+                Box::new(|f| file(f, FileRole::EtcDocker).mode = 0o777),
+                Status::Fail,
+                "mode 0777",
+            ),
+            (
+                "DD-CIS-3.9",
+                Box::new(|f| file(f, FileRole::TlsCaCert).uid = 1000),
+                Status::Fail,
+                "expected root:root",
+            ),
+            (
+                "DD-CIS-3.10",
+                Box::new(|f| file(f, FileRole::TlsCaCert).mode = 0o644),
+                Status::Fail,
+                "mode 0644",
+            ),
+            (
+                "DD-CIS-3.11",
+                Box::new(|f| file(f, FileRole::TlsCert).uid = 1000),
+                Status::Fail,
+                "expected root:root",
+            ),
+            (
+                "DD-CIS-3.12",
+                Box::new(|f| file(f, FileRole::TlsCert).mode = 0o644),
+                Status::Fail,
+                "mode 0644",
+            ),
+            (
+                "DD-CIS-3.13",
+                Box::new(|f| file(f, FileRole::TlsKey).uid = 1000),
+                Status::Fail,
+                "expected root:root",
+            ),
+            (
+                "DD-CIS-3.14",
+                Box::new(|f| file(f, FileRole::TlsKey).mode = 0o440),
+                Status::Fail,
+                "mode 0440",
+            ),
+            (
+                "DD-CIS-3.15",
+                Box::new(|f| {
+                    let x = file(f, FileRole::Socket);
+                    x.gid = 1000;
+                    x.group = Some("users".into());
+                }),
+                Status::Fail,
+                "expected root:docker",
+            ),
+            (
+                "DD-CIS-3.16",
+                Box::new(|f| file(f, FileRole::Socket).mode = 0o666),
+                Status::Fail,
+                "mode 0666",
+            ),
+            (
+                "DD-CIS-3.17",
+                Box::new(|f| file(f, FileRole::DaemonJson).uid = 1000),
+                Status::Fail,
+                "expected root:root",
+            ),
+            (
+                "DD-CIS-3.18",
+                Box::new(|f| file(f, FileRole::DaemonJson).mode = 0o666),
+                Status::Fail,
+                "mode 0666",
+            ),
         ]
     }
 
@@ -540,10 +899,18 @@ pub(crate) mod tests {
     fn command_line_flags_count_like_daemon_json() {
         let mut f = good();
         f.daemon_json = None;
-        f.dockerd_args = Some(vec!["-H".into(), "tcp://0.0.0.0:2375".into(), "--icc=false".into(), "--no-new-privileges".into()]);
+        f.dockerd_args = Some(vec![
+            "-H".into(),
+            "tcp://0.0.0.0:2375".into(),
+            "--icc=false".into(),
+            "--no-new-privileges".into(),
+        ]);
         f.bridge = None;
         assert_eq!(status_of(&f, "DD-CIS-2.2").0, Status::Pass);
-        assert_eq!(status_of(&f, "DD-CIS-2.14"), (Status::Pass, "dockerd --no-new-privileges=true".into()));
+        assert_eq!(
+            status_of(&f, "DD-CIS-2.14"),
+            (Status::Pass, "dockerd --no-new-privileges=true".into())
+        );
         let (s, e) = status_of(&f, "DD-CIS-2.7");
         assert_eq!(s, Status::Fail);
         assert!(e.contains("tcp://0.0.0.0:2375"), "{e}");

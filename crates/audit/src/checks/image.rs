@@ -30,12 +30,16 @@ static SECRET_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(passw(or)?d|secret|token|api[_-]?key|private[_-]?key|access[_-]?key|credential|auth)")
         .expect("static regex")
 });
-static SECRET_ASSIGN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b([A-Z0-9_]*(?:PASSW(?:OR)?D|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY)[A-Z0-9_]*)=([^\s]+)").expect("static regex"));
+static SECRET_ASSIGN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b([A-Z0-9_]*(?:PASSW(?:OR)?D|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY)[A-Z0-9_]*)=([^\s]+)").expect("static regex")
+});
 
 fn is_secret_var(name: &str) -> bool {
     let up = name.to_ascii_uppercase();
-    SECRET_NAME.is_match(name) && !up.ends_with("_FILE") && !up.ends_with("_PATH") && !up.ends_with("_DIR")
+    SECRET_NAME.is_match(name)
+        && !up.ends_with("_FILE")
+        && !up.ends_with("_PATH")
+        && !up.ends_with("_DIR")
 }
 
 /// True for users that are root: empty, `root`, `0`, `0:gid`, `root:group`.
@@ -55,17 +59,42 @@ pub fn image_checks(img: &Value, history: &[Value], ctx: &ImageCtx) -> Vec<Outco
     });
 
     out.push(match ctx.vulnerabilities {
-        Some(0) => Outcome::pass("DD-CIS-4.4", "drydock scan cache: 0 HIGH/CRITICAL vulnerabilities"),
-        Some(n) => Outcome::fail("DD-CIS-4.4", format!("drydock scan cache: {n} HIGH/CRITICAL vulnerabilities")),
-        None => Outcome::manual("DD-CIS-4.4", "not in drydock's scan cache: run `drydock image` on it"),
+        Some(0) => Outcome::pass(
+            "DD-CIS-4.4",
+            "drydock scan cache: 0 HIGH/CRITICAL vulnerabilities",
+        ),
+        Some(n) => Outcome::fail(
+            "DD-CIS-4.4",
+            format!("drydock scan cache: {n} HIGH/CRITICAL vulnerabilities"),
+        ),
+        None => Outcome::manual(
+            "DD-CIS-4.4",
+            "not in drydock's scan cache: run `drydock image` on it",
+        ),
     });
 
     let hc = strings_at(img, "Config.Healthcheck.Test");
-    out.push(if hc.is_empty() || hc.first().map(String::as_str) == Some("NONE") {
-        Outcome::fail("DD-CIS-4.6", format!("Config.Healthcheck={}", at(img, "Config.Healthcheck").map(|v| v.to_string()).unwrap_or_else(|| "null".into())))
-    } else {
-        Outcome::pass("DD-CIS-4.6", format!("Config.Healthcheck.Test={}", serde_json::to_string(&hc).unwrap_or_default()))
-    });
+    out.push(
+        if hc.is_empty() || hc.first().map(String::as_str) == Some("NONE") {
+            Outcome::fail(
+                "DD-CIS-4.6",
+                format!(
+                    "Config.Healthcheck={}",
+                    at(img, "Config.Healthcheck")
+                        .map(|v| v.to_string())
+                        .unwrap_or_else(|| "null".into())
+                ),
+            )
+        } else {
+            Outcome::pass(
+                "DD-CIS-4.6",
+                format!(
+                    "Config.Healthcheck.Test={}",
+                    serde_json::to_string(&hc).unwrap_or_default()
+                ),
+            )
+        },
+    );
 
     let steps: Vec<&str> = history
         .iter()
@@ -77,28 +106,56 @@ pub fn image_checks(img: &Value, history: &[Value], ctx: &ImageCtx) -> Vec<Outco
         out.push(Outcome::manual("DD-CIS-4.7", why));
         out.push(Outcome::manual("DD-CIS-4.9", why));
     } else {
-        let lone: Vec<&&str> = steps.iter().filter(|s| UPDATE.is_match(s) && !INSTALL.is_match(s)).collect();
+        let lone: Vec<&&str> = steps
+            .iter()
+            .filter(|s| UPDATE.is_match(s) && !INSTALL.is_match(s))
+            .collect();
         out.push(match lone.first() {
             Some(s) => Outcome::fail("DD-CIS-4.7", format!("history CreatedBy={}", clip(s))),
-            None => Outcome::pass("DD-CIS-4.7", format!("{} history steps, no lone package index update", steps.len())),
+            None => Outcome::pass(
+                "DD-CIS-4.7",
+                format!(
+                    "{} history steps, no lone package index update",
+                    steps.len()
+                ),
+            ),
         });
-        let adds: Vec<&&str> = steps.iter().filter(|s| s.contains("#(nop) ADD ") || s.starts_with("ADD ")).collect();
+        let adds: Vec<&&str> = steps
+            .iter()
+            .filter(|s| s.contains("#(nop) ADD ") || s.starts_with("ADD "))
+            .collect();
         out.push(match adds.first() {
             Some(s) => Outcome::warn("DD-CIS-4.9", format!("history CreatedBy={}", clip(s))),
-            None => Outcome::pass("DD-CIS-4.9", format!("{} history steps, no ADD", steps.len())),
+            None => Outcome::pass(
+                "DD-CIS-4.9",
+                format!("{} history steps, no ADD", steps.len()),
+            ),
         });
     }
 
     out.push(match &ctx.setuid {
-        None => Outcome::manual("DD-CIS-4.8", "needs the image's layers; run with --scan-setuid"),
+        None => Outcome::manual(
+            "DD-CIS-4.8",
+            "needs the image's layers; run with --scan-setuid",
+        ),
         Some(Err(e)) => Outcome::manual("DD-CIS-4.8", format!("layer scan failed: {e}")),
-        Some(Ok(files)) if files.is_empty() => Outcome::pass("DD-CIS-4.8", "no setuid/setgid files in the layers"),
+        Some(Ok(files)) if files.is_empty() => {
+            Outcome::pass("DD-CIS-4.8", "no setuid/setgid files in the layers")
+        }
         Some(Ok(files)) => {
-            let mut list = files.iter().take(10).cloned().collect::<Vec<_>>().join(", ");
+            let mut list = files
+                .iter()
+                .take(10)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ");
             if files.len() > 10 {
                 list.push_str(&format!(" and {} more", files.len() - 10));
             }
-            Outcome::fail("DD-CIS-4.8", format!("{} setuid/setgid files: {list}", files.len()))
+            Outcome::fail(
+                "DD-CIS-4.8",
+                format!("{} setuid/setgid files: {list}", files.len()),
+            )
         }
     });
 
@@ -121,7 +178,10 @@ pub fn image_checks(img: &Value, history: &[Value], ctx: &ImageCtx) -> Vec<Outco
     }
     secrets.dedup();
     out.push(if secrets.is_empty() {
-        Outcome::pass("DD-CIS-4.10", "no secret-named variables with values in Config.Env or history")
+        Outcome::pass(
+            "DD-CIS-4.10",
+            "no secret-named variables with values in Config.Env or history",
+        )
     } else {
         Outcome::fail("DD-CIS-4.10", secrets.join("; "))
     });
@@ -138,15 +198,30 @@ fn latest_check(img: &Value, reference: Option<&str>) -> Outcome {
         let name = r.rsplit('/').next().unwrap_or(r);
         return match name.split_once(':') {
             Some((_, "latest")) => Outcome::fail("DD-IMG-LATEST", format!("Config.Image={r}")),
-            None => Outcome::fail("DD-IMG-LATEST", format!("Config.Image={r} (no tag means :latest)")),
+            None => Outcome::fail(
+                "DD-IMG-LATEST",
+                format!("Config.Image={r} (no tag means :latest)"),
+            ),
             Some(_) => Outcome::pass("DD-IMG-LATEST", format!("Config.Image={r}")),
         };
     }
     let tags = strings_at(img, "RepoTags");
     if !tags.is_empty() && tags.iter().all(|t| t.ends_with(":latest")) {
-        Outcome::fail("DD-IMG-LATEST", format!("RepoTags={}", serde_json::to_string(&tags).unwrap_or_default()))
+        Outcome::fail(
+            "DD-IMG-LATEST",
+            format!(
+                "RepoTags={}",
+                serde_json::to_string(&tags).unwrap_or_default()
+            ),
+        )
     } else {
-        Outcome::pass("DD-IMG-LATEST", format!("RepoTags={}", serde_json::to_string(&tags).unwrap_or_default()))
+        Outcome::pass(
+            "DD-IMG-LATEST",
+            format!(
+                "RepoTags={}",
+                serde_json::to_string(&tags).unwrap_or_default()
+            ),
+        )
     }
 }
 
@@ -173,26 +248,80 @@ pub(crate) mod tests {
             json!({"CreatedBy": "/bin/sh -c apt-get update && apt-get install -y curl"}),
             json!({"CreatedBy": "COPY app /app # buildkit"}),
         ];
-        let ctx = ImageCtx { reference: Some("shop:1.2.0".into()), vulnerabilities: Some(0), setuid: Some(Ok(vec![])) };
+        let ctx = ImageCtx {
+            reference: Some("shop:1.2.0".into()),
+            vulnerabilities: Some(0),
+            setuid: Some(Ok(vec![])),
+        };
         (img, history, ctx)
     }
 
     fn status(img: &Value, h: &[Value], ctx: &ImageCtx, id: &str) -> (Status, String) {
-        let o = image_checks(img, h, ctx).into_iter().find(|o| o.id == id).unwrap();
+        let o = image_checks(img, h, ctx)
+            .into_iter()
+            .find(|o| o.id == id)
+            .unwrap();
         (o.status, o.evidence)
     }
 
     #[allow(clippy::type_complexity)]
-    pub fn bad_cases() -> Vec<(&'static str, Box<dyn Fn(&mut Value, &mut Vec<Value>, &mut ImageCtx)>, Status, &'static str)> {
+    pub fn bad_cases() -> Vec<(
+        &'static str,
+        Box<dyn Fn(&mut Value, &mut Vec<Value>, &mut ImageCtx)>,
+        Status,
+        &'static str,
+    )> {
         vec![
-            ("DD-CIS-4.1", Box::new(|i, _, _| i["Config"]["User"] = json!("")), Status::Fail, "Config.User=\"\""),
-            ("DD-CIS-4.4", Box::new(|_, _, c| c.vulnerabilities = Some(3)), Status::Fail, "3 HIGH/CRITICAL"),
-            ("DD-CIS-4.6", Box::new(|i, _, _| i["Config"]["Healthcheck"] = json!({"Test": ["NONE"]})), Status::Fail, "Config.Healthcheck="),
-            ("DD-CIS-4.7", Box::new(|_, h, _| h.push(json!({"CreatedBy": "/bin/sh -c apt-get update"}))), Status::Fail, "apt-get update"),
-            ("DD-CIS-4.8", Box::new(|_, _, c| c.setuid = Some(Ok(vec!["usr/bin/passwd".into()]))), Status::Fail, "usr/bin/passwd"),
-            ("DD-CIS-4.9", Box::new(|_, h, _| h.push(json!({"CreatedBy": "/bin/sh -c #(nop) ADD file:0123 in / "}))), Status::Warn, "ADD file:0123"),
-            ("DD-CIS-4.10", Box::new(|i, _, _| i["Config"]["Env"] = json!(["PATH=/bin", "API_TOKEN=abc123"])), Status::Fail, "Config.Env[1]=API_TOKEN=<redacted>"),
-            ("DD-IMG-LATEST", Box::new(|_, _, c| c.reference = Some("registry.local:5000/shop".into())), Status::Fail, "no tag means :latest"),
+            (
+                "DD-CIS-4.1",
+                Box::new(|i, _, _| i["Config"]["User"] = json!("")),
+                Status::Fail,
+                "Config.User=\"\"",
+            ),
+            (
+                "DD-CIS-4.4",
+                Box::new(|_, _, c| c.vulnerabilities = Some(3)),
+                Status::Fail,
+                "3 HIGH/CRITICAL",
+            ),
+            (
+                "DD-CIS-4.6",
+                Box::new(|i, _, _| i["Config"]["Healthcheck"] = json!({"Test": ["NONE"]})),
+                Status::Fail,
+                "Config.Healthcheck=",
+            ),
+            (
+                "DD-CIS-4.7",
+                Box::new(|_, h, _| h.push(json!({"CreatedBy": "/bin/sh -c apt-get update"}))),
+                Status::Fail,
+                "apt-get update",
+            ),
+            (
+                "DD-CIS-4.8",
+                Box::new(|_, _, c| c.setuid = Some(Ok(vec!["usr/bin/passwd".into()]))),
+                Status::Fail,
+                "usr/bin/passwd",
+            ),
+            (
+                "DD-CIS-4.9",
+                Box::new(|_, h, _| {
+                    h.push(json!({"CreatedBy": "/bin/sh -c #(nop) ADD file:0123 in / "}))
+                }),
+                Status::Warn,
+                "ADD file:0123",
+            ),
+            (
+                "DD-CIS-4.10",
+                Box::new(|i, _, _| i["Config"]["Env"] = json!(["PATH=/bin", "API_TOKEN=abc123"])),
+                Status::Fail,
+                "Config.Env[1]=API_TOKEN=<redacted>",
+            ),
+            (
+                "DD-IMG-LATEST",
+                Box::new(|_, _, c| c.reference = Some("registry.local:5000/shop".into())),
+                Status::Fail,
+                "no tag means :latest",
+            ),
         ]
     }
 
@@ -225,8 +354,15 @@ pub(crate) mod tests {
     fn imported_image_without_history_is_manual_not_pass() {
         let (img, _, ctx) = good();
         assert_eq!(status(&img, &[], &ctx, "DD-CIS-4.7").0, Status::Manual);
-        assert_eq!(status(&img, &[json!({"CreatedBy": ""})], &ctx, "DD-CIS-4.9").0, Status::Manual);
-        let c = ImageCtx { setuid: None, vulnerabilities: None, ..ctx };
+        assert_eq!(
+            status(&img, &[json!({"CreatedBy": ""})], &ctx, "DD-CIS-4.9").0,
+            Status::Manual
+        );
+        let c = ImageCtx {
+            setuid: None,
+            vulnerabilities: None,
+            ..ctx
+        };
         assert_eq!(status(&img, &[], &c, "DD-CIS-4.8").0, Status::Manual);
         assert_eq!(status(&img, &[], &c, "DD-CIS-4.4").0, Status::Manual);
     }

@@ -19,7 +19,11 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn new(id: &'static str, status: Status, evidence: impl Into<String>) -> Outcome {
-        Outcome { id, status, evidence: evidence.into() }
+        Outcome {
+            id,
+            status,
+            evidence: evidence.into(),
+        }
     }
     pub fn pass(id: &'static str, evidence: impl Into<String>) -> Outcome {
         Outcome::new(id, Status::Pass, evidence)
@@ -64,17 +68,39 @@ mod coverage {
     fn every_check_in_the_data_has_logic_and_fixtures_and_vice_versa() {
         let cat = Catalog::builtin().unwrap();
         let mut fixtured: BTreeSet<String> = BTreeSet::new();
-        fixtured.extend(super::daemon::tests::bad_cases().into_iter().map(|c| c.0.to_string()));
-        fixtured.extend(super::image::tests::bad_cases().into_iter().map(|c| c.0.to_string()));
-        fixtured.extend(super::container::tests::bad_cases().into_iter().map(|c| c.0.to_string()));
+        fixtured.extend(
+            super::daemon::tests::bad_cases()
+                .into_iter()
+                .map(|c| c.0.to_string()),
+        );
+        fixtured.extend(
+            super::image::tests::bad_cases()
+                .into_iter()
+                .map(|c| c.0.to_string()),
+        );
+        fixtured.extend(
+            super::container::tests::bad_cases()
+                .into_iter()
+                .map(|c| c.0.to_string()),
+        );
         fixtured.extend(INVENTORY_TESTED.iter().map(|s| s.to_string()));
-        let automated: BTreeSet<String> = cat.all().filter(|c| c.automated).map(|c| c.id.clone()).collect();
+        let automated: BTreeSet<String> = cat
+            .all()
+            .filter(|c| c.automated)
+            .map(|c| c.id.clone())
+            .collect();
         // Checks whose non-pass outcome is only MANUAL/INFO by nature (not judged
         // here), each with its own test: 5.1/5.2 where not applicable, 4.4 unscanned.
         let missing: Vec<_> = automated.difference(&fixtured).collect();
-        assert!(missing.is_empty(), "automated checks without fixtures: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "automated checks without fixtures: {missing:?}"
+        );
         let unknown: Vec<_> = fixtured.difference(&automated).collect();
-        assert!(unknown.is_empty(), "fixtures for checks not in the data: {unknown:?}");
+        assert!(
+            unknown.is_empty(),
+            "fixtures for checks not in the data: {unknown:?}"
+        );
 
         // Every id the logic emits has metadata.
         let (img, h, ictx) = super::image::tests::good();
@@ -88,13 +114,19 @@ mod coverage {
             .map(|o| o.id)
             .collect();
         for id in &emitted {
-            assert!(cat.get(id).is_some_and(|m| m.automated), "{id} emitted but not an automated check in the data");
+            assert!(
+                cat.get(id).is_some_and(|m| m.automated),
+                "{id} emitted but not an automated check in the data"
+            );
         }
         let emitted: BTreeSet<String> = emitted.iter().map(|s| s.to_string()).collect();
         let not_emitted: Vec<_> = automated
             .iter()
             .filter(|id| !INVENTORY_TESTED.contains(&id.as_str()) && !emitted.contains(*id))
             .collect();
-        assert!(not_emitted.is_empty(), "automated checks the logic never emits: {not_emitted:?}");
+        assert!(
+            not_emitted.is_empty(),
+            "automated checks the logic never emits: {not_emitted:?}"
+        );
     }
 }

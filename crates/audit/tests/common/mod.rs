@@ -7,11 +7,17 @@
 use std::process::Command;
 
 pub fn docker(args: &[&str]) -> String {
-    drydock_testkit::run(Command::new("docker").args(args)).trim().to_string()
+    drydock_testkit::run(Command::new("docker").args(args))
+        .trim()
+        .to_string()
 }
 
 pub fn docker_ok(args: &[&str]) -> bool {
-    Command::new("docker").args(args).output().map(|o| o.status.success()).unwrap_or(false)
+    Command::new("docker")
+        .args(args)
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
 }
 
 /// Everything one test created on the daemon, labelled `drydock.test=<run>`.
@@ -30,8 +36,21 @@ impl Fixture {
         let dir = tempfile::tempdir().unwrap();
         let tar = dir.path().join("rootfs.tar");
         let rootfs = drydock_testkit::bookworm_rootfs();
-        drydock_testkit::run(Command::new("tar").arg("-C").arg(&rootfs).arg("-cf").arg(&tar).arg("."));
-        Fixture { label: format!("drydock.test={run}"), run, images: Vec::new(), networks: Vec::new(), rootfs_tar: dir }
+        drydock_testkit::run(
+            Command::new("tar")
+                .arg("-C")
+                .arg(&rootfs)
+                .arg("-cf")
+                .arg(&tar)
+                .arg("."),
+        );
+        Fixture {
+            label: format!("drydock.test={run}"),
+            run,
+            images: Vec::new(),
+            networks: Vec::new(),
+            rootfs_tar: dir,
+        }
     }
 
     /// `docker import`s the root filesystem under `tag` with the test label
@@ -68,7 +87,14 @@ impl Fixture {
         self.container("create", what, args, image, cmd)
     }
 
-    fn container(&self, verb: &str, what: &str, args: &[&str], image: &str, cmd: &[&str]) -> String {
+    fn container(
+        &self,
+        verb: &str,
+        what: &str,
+        args: &[&str],
+        image: &str,
+        cmd: &[&str],
+    ) -> String {
         let name = self.name(what);
         let mut a: Vec<&str> = vec![verb, "--name", &name, "--label", &self.label];
         if verb == "run" {

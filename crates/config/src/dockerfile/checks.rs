@@ -109,7 +109,7 @@ fn runs(df: &Dockerfile) -> impl Iterator<Item = &Inst> {
     df.insts.iter().filter(|i| i.keyword == "RUN")
 }
 
-fn each_command<'a>(df: &'a Dockerfile) -> impl Iterator<Item = (&'a Inst, &'a SimpleCommand)> {
+fn each_command(df: &Dockerfile) -> impl Iterator<Item = (&Inst, &SimpleCommand)> {
     runs(df).flat_map(|i| i.commands.iter().map(move |c| (i, c)))
 }
 
@@ -118,7 +118,7 @@ fn is_root_user(spec: &str) -> bool {
     user == "root" || user == "0"
 }
 
-fn last_user_in_chain<'a>(df: &'a Dockerfile) -> Option<&'a Inst> {
+fn last_user_in_chain(df: &Dockerfile) -> Option<&Inst> {
     df.final_chain()
         .into_iter()
         .find_map(|s| df.stage_insts(s).filter(|i| i.keyword == "USER").last())
@@ -192,9 +192,12 @@ fn is_url(s: &str) -> bool {
 
 fn is_archive(s: &str) -> bool {
     let l = s.to_ascii_lowercase();
-    [".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst", ".gz", ".bz2", ".xz"]
-        .iter()
-        .any(|e| l.ends_with(e))
+    [
+        ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst", ".gz",
+        ".bz2", ".xz",
+    ]
+    .iter()
+    .any(|e| l.ends_with(e))
 }
 
 fn sources(i: &Inst) -> &[String] {
@@ -224,7 +227,8 @@ fn add_from_url(df: &Dockerfile, out: &mut Out) {
 
 fn is_shell(c: &SimpleCommand) -> bool {
     matches!(c.program(), "sh" | "bash" | "ash" | "dash" | "zsh" | "ksh")
-        || (matches!(c.program(), "python" | "python3" | "perl" | "ruby" | "node") && c.args().is_empty())
+        || (matches!(c.program(), "python" | "python3" | "perl" | "ruby" | "node")
+            && c.args().is_empty())
 }
 
 fn is_download(c: &SimpleCommand) -> bool {
@@ -240,7 +244,14 @@ fn download_piped_to_shell(df: &Dockerfile, out: &mut Out) {
         }
         // `sh -c "$(curl …)"` and `bash <(curl …)`
         for c in &i.commands {
-            if is_shell(c) && c.args().iter().any(|a| a.contains("$(curl") || a.contains("$(wget") || a.contains("<(curl") || a.contains("<(wget")) {
+            if is_shell(c)
+                && c.args().iter().any(|a| {
+                    a.contains("$(curl")
+                        || a.contains("$(wget")
+                        || a.contains("<(curl")
+                        || a.contains("<(wget")
+                })
+            {
                 hit(out, i, c.text());
             }
         }
@@ -257,7 +268,10 @@ fn apt_get_no_yes(df: &Dockerfile, out: &mut Out) {
             && !c.has_short_flag('y')
             && !c.has_arg("--yes")
             && !c.has_arg("--assume-yes")
-            && !c.args().iter().any(|a| a.starts_with("-qq") || a == "--quiet=2")
+            && !c
+                .args()
+                .iter()
+                .any(|a| a.starts_with("-qq") || a == "--quiet=2")
         {
             hit(out, i, c.text());
         }
@@ -268,7 +282,9 @@ fn apt_get_recommends(df: &Dockerfile, out: &mut Out) {
     for (i, c) in each_command(df) {
         if apt_get_install(c)
             && !c.has_arg("--no-install-recommends")
-            && !c.args().iter().any(|a| a.contains("Install-Recommends=false") || a.contains("Install-Recommends=0"))
+            && !c.args().iter().any(|a| {
+                a.contains("Install-Recommends=false") || a.contains("Install-Recommends=0")
+            })
         {
             hit(out, i, c.text());
         }
@@ -278,7 +294,8 @@ fn apt_get_recommends(df: &Dockerfile, out: &mut Out) {
 fn cache_mounted(i: &Inst, dir: &str) -> bool {
     i.flags.iter().any(|(n, v)| {
         n == "mount"
-            && v.as_deref().is_some_and(|v| v.contains("type=cache") && v.contains(dir))
+            && v.as_deref()
+                .is_some_and(|v| v.contains("type=cache") && v.contains(dir))
     })
 }
 
@@ -295,7 +312,11 @@ fn apt_lists_kept(df: &Dockerfile, out: &mut Out) {
             c.program() == "rm" && c.args().iter().any(|a| a.starts_with("/var/lib/apt/lists"))
         });
         if !cleaned {
-            hit(out, i, "apt-get install without rm -rf /var/lib/apt/lists/*");
+            hit(
+                out,
+                i,
+                "apt-get install without rm -rf /var/lib/apt/lists/*",
+            );
         }
     }
 }
@@ -307,7 +328,9 @@ fn apk_cache(df: &Dockerfile, out: &mut Out) {
         }
         for c in &i.commands {
             if c.program() == "apk" && c.subcommand() == Some("add") && !c.has_arg("--no-cache") {
-                let removed = run_has(i, |r| r.program() == "rm" && r.args().iter().any(|a| a.starts_with("/var/cache/apk")));
+                let removed = run_has(i, |r| {
+                    r.program() == "rm" && r.args().iter().any(|a| a.starts_with("/var/cache/apk"))
+                });
                 if !removed {
                     hit(out, i, c.text());
                 }
@@ -322,7 +345,11 @@ fn clean_after(df: &Dockerfile, out: &mut Out, tools: &[&str], cache: &str) {
             continue;
         }
         let installs = i.commands.iter().find(|c| {
-            tools.contains(&c.program()) && matches!(c.subcommand(), Some("install" | "groupinstall" | "localinstall"))
+            tools.contains(&c.program())
+                && matches!(
+                    c.subcommand(),
+                    Some("install" | "groupinstall" | "localinstall")
+                )
         });
         let Some(install) = installs else { continue };
         let cleaned = run_has(i, |c| {
@@ -356,9 +383,23 @@ fn secret_name() -> &'static Regex {
 fn secret_like(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
     secret_name().is_match(name)
-        && !["_FILE", "_PATH", "_DIR", "_URL", "_ENDPOINT", "_HEADER", "_LENGTH", "_TTL", "_TIMEOUT", "_ENABLED", "_NAME", "_TYPE", "_EXPIRY"]
-            .iter()
-            .any(|s| upper.ends_with(s))
+        && ![
+            "_FILE",
+            "_PATH",
+            "_DIR",
+            "_URL",
+            "_ENDPOINT",
+            "_HEADER",
+            "_LENGTH",
+            "_TTL",
+            "_TIMEOUT",
+            "_ENABLED",
+            "_NAME",
+            "_TYPE",
+            "_EXPIRY",
+        ]
+        .iter()
+        .any(|s| upper.ends_with(s))
 }
 
 fn secret_env(df: &Dockerfile, out: &mut Out) {
@@ -424,7 +465,10 @@ fn world_writable(df: &Dockerfile, out: &mut Out) {
         }
         let bad = c.args().iter().any(|a| {
             let digits = a.trim_start_matches('0');
-            (a.len() >= 3 && a.chars().all(|ch| ch.is_ascii_digit()) && digits.ends_with(['2', '3', '6', '7']) && digits.len() >= 3)
+            (a.len() >= 3
+                && a.chars().all(|ch| ch.is_ascii_digit())
+                && digits.ends_with(['2', '3', '6', '7'])
+                && digits.len() >= 3)
                 || a == "o+w"
                 || a == "a+w"
                 || a.starts_with("o+") && a.contains('w')
@@ -434,7 +478,11 @@ fn world_writable(df: &Dockerfile, out: &mut Out) {
             hit(out, i, c.text());
         }
     }
-    for i in df.insts.iter().filter(|i| matches!(i.keyword, "COPY" | "ADD")) {
+    for i in df
+        .insts
+        .iter()
+        .filter(|i| matches!(i.keyword, "COPY" | "ADD"))
+    {
         if let Some(Some(mode)) = i.flag("chmod")
             && mode.len() >= 3
             && mode.trim_start_matches('0').ends_with(['2', '3', '6', '7'])
@@ -449,7 +497,10 @@ fn relative_workdir(df: &Dockerfile, out: &mut Out) {
         let Some(dir) = i.args.first() else { continue };
         let d = dir.trim_matches('"');
         // Windows paths and unresolved variables are left alone.
-        let absolute = d.starts_with('/') || d.starts_with('$') || d.get(1..3) == Some(":\\") || d.get(1..3) == Some(":/");
+        let absolute = d.starts_with('/')
+            || d.starts_with('$')
+            || d.get(1..3) == Some(":\\")
+            || d.get(1..3) == Some(":/");
         if !absolute {
             hit(out, i, format!("WORKDIR {d}"));
         }
@@ -487,7 +538,10 @@ fn copy_from_self(df: &Dockerfile, out: &mut Out) {
 fn apt_upgrade(df: &Dockerfile, out: &mut Out) {
     for (i, c) in each_command(df) {
         if matches!(c.program(), "apt-get" | "apt")
-            && matches!(c.subcommand(), Some("upgrade" | "dist-upgrade" | "full-upgrade"))
+            && matches!(
+                c.subcommand(),
+                Some("upgrade" | "dist-upgrade" | "full-upgrade")
+            )
         {
             hit(out, i, c.text());
         }
@@ -522,11 +576,16 @@ fn pipe_without_pipefail(df: &Dockerfile, out: &mut Out) {
             match i.keyword {
                 "SHELL" => {
                     pipefail = i.args.iter().any(|a| a == "pipefail")
-                        || i.args.first().is_some_and(|a| a.contains("pwsh") || a.contains("powershell") || a.contains("cmd"));
+                        || i.args.first().is_some_and(|a| {
+                            a.contains("pwsh") || a.contains("powershell") || a.contains("cmd")
+                        });
                 }
                 "RUN" if !pipefail && !i.exec_form => {
                     let set = i.commands.iter().any(|c| {
-                        c.program() == "set" && c.args().windows(2).any(|w| w[0].starts_with('-') && w[0].contains('o') && w[1] == "pipefail")
+                        c.program() == "set"
+                            && c.args().windows(2).any(|w| {
+                                w[0].starts_with('-') && w[0].contains('o') && w[1] == "pipefail"
+                            })
                     });
                     if !set && let Some(c) = i.commands.iter().find(|c| c.piped) {
                         hit(out, i, format!("{} | …", c.text()));
@@ -549,14 +608,16 @@ fn pip_cache(df: &Dockerfile, out: &mut Out) {
         let words = c.effective();
         let is_pip = match c.program() {
             "pip" | "pip3" => c.subcommand() == Some("install"),
-            p if p.starts_with("python") => {
-                words.windows(3).any(|w| w[0] == "-m" && w[1].starts_with("pip") && w[2] == "install")
-            }
+            p if p.starts_with("python") => words
+                .windows(3)
+                .any(|w| w[0] == "-m" && w[1].starts_with("pip") && w[2] == "install"),
             _ => false,
         };
         if is_pip
             && !c.has_arg("--no-cache-dir")
-            && !i.flags.iter().any(|(n, v)| n == "mount" && v.as_deref().is_some_and(|v| v.contains("type=cache")))
+            && !i.flags.iter().any(|(n, v)| {
+                n == "mount" && v.as_deref().is_some_and(|v| v.contains("type=cache"))
+            })
             && !c.words.iter().any(|w| w.starts_with("PIP_NO_CACHE_DIR="))
         {
             hit(out, i, c.text());
@@ -567,18 +628,35 @@ fn pip_cache(df: &Dockerfile, out: &mut Out) {
 /// Package arguments of an install command (not options, not local files).
 fn packages<'a>(c: &'a SimpleCommand, sub: &str) -> impl Iterator<Item = &'a String> {
     let args = c.args();
-    let start = args.iter().position(|a| a == sub).map_or(args.len(), |p| p + 1);
-    args[start..]
+    let start = args
         .iter()
-        .filter(|a| !a.starts_with('-') && !a.starts_with('/') && !a.starts_with('.') && !a.contains('$') && !a.ends_with(".deb"))
+        .position(|a| a == sub)
+        .map_or(args.len(), |p| p + 1);
+    args[start..].iter().filter(|a| {
+        !a.starts_with('-')
+            && !a.starts_with('/')
+            && !a.starts_with('.')
+            && !a.contains('$')
+            && !a.ends_with(".deb")
+    })
 }
 
 fn apt_unpinned(df: &Dockerfile, out: &mut Out) {
     for (i, c) in each_command(df) {
         if apt_get_install(c) {
-            let loose: Vec<&String> = packages(c, "install").filter(|p| !p.contains('=')).collect();
+            let loose: Vec<&String> = packages(c, "install")
+                .filter(|p| !p.contains('='))
+                .collect();
             if !loose.is_empty() {
-                hit(out, i, loose.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" "));
+                hit(
+                    out,
+                    i,
+                    loose
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                );
             }
         }
     }
@@ -588,17 +666,31 @@ fn apk_unpinned(df: &Dockerfile, out: &mut Out) {
     for (i, c) in each_command(df) {
         if c.program() == "apk" && c.subcommand() == Some("add") {
             let loose: Vec<&String> = packages(c, "add")
-                .filter(|p| !p.contains('=') && !p.contains('~') && !p.contains('<') && !p.contains('>'))
+                .filter(|p| {
+                    !p.contains('=') && !p.contains('~') && !p.contains('<') && !p.contains('>')
+                })
                 .collect();
             if !loose.is_empty() {
-                hit(out, i, loose.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" "));
+                hit(
+                    out,
+                    i,
+                    loose
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                );
             }
         }
     }
 }
 
 fn copy_multi_dest(df: &Dockerfile, out: &mut Out) {
-    for i in df.insts.iter().filter(|i| matches!(i.keyword, "COPY" | "ADD")) {
+    for i in df
+        .insts
+        .iter()
+        .filter(|i| matches!(i.keyword, "COPY" | "ADD"))
+    {
         if i.args.len() > 2
             && let Some(dest) = i.args.last()
             && !dest.ends_with('/')
@@ -610,7 +702,11 @@ fn copy_multi_dest(df: &Dockerfile, out: &mut Out) {
 }
 
 fn tls_off_by_env(df: &Dockerfile, out: &mut Out) {
-    for i in df.insts.iter().filter(|i| matches!(i.keyword, "ENV" | "ARG")) {
+    for i in df
+        .insts
+        .iter()
+        .filter(|i| matches!(i.keyword, "ENV" | "ARG"))
+    {
         for (k, v) in super::key_values(&i.text, i.keyword == "ENV") {
             let v = v.unwrap_or_default().to_ascii_lowercase();
             let off = match k.as_str() {
@@ -629,7 +725,9 @@ fn tls_off_by_env(df: &Dockerfile, out: &mut Out) {
 
 fn shell_form_command(df: &Dockerfile, out: &mut Out) {
     // Only the final stage's CMD/ENTRYPOINT is what the container runs.
-    let Some(last) = df.stages.len().checked_sub(1) else { return };
+    let Some(last) = df.stages.len().checked_sub(1) else {
+        return;
+    };
     for i in df.stage_insts(last) {
         if matches!(i.keyword, "CMD" | "ENTRYPOINT") && !i.exec_form {
             hit(out, i, format!("{} {}", i.keyword, i.text));
@@ -638,7 +736,10 @@ fn shell_form_command(df: &Dockerfile, out: &mut Out) {
 }
 
 fn pointless_commands(df: &Dockerfile, out: &mut Out) {
-    const POINTLESS: &[&str] = &["ssh", "vim", "shutdown", "service", "ps", "free", "top", "kill", "mount", "ifconfig", "nano", "reboot"];
+    const POINTLESS: &[&str] = &[
+        "ssh", "vim", "shutdown", "service", "ps", "free", "top", "kill", "mount", "ifconfig",
+        "nano", "reboot",
+    ];
     for (i, c) in each_command(df) {
         if POINTLESS.contains(&c.program()) {
             hit(out, i, c.text());
@@ -652,10 +753,21 @@ fn tls_verification_off(df: &Dockerfile, out: &mut Out) {
             "curl" => c.has_arg("--insecure") || c.has_short_flag('k'),
             "wget" => c.has_arg("--no-check-certificate"),
             "pip" | "pip3" => c.has_arg("--trusted-host"),
-            "npm" | "yarn" => c.args().windows(2).any(|w| w[0] == "strict-ssl" && w[1] == "false"),
-            "git" => c.args().iter().any(|a| a == "http.sslVerify=false" || a == "http.sslverify=false"),
+            "npm" | "yarn" => c
+                .args()
+                .windows(2)
+                .any(|w| w[0] == "strict-ssl" && w[1] == "false"),
+            "git" => c
+                .args()
+                .iter()
+                .any(|a| a == "http.sslVerify=false" || a == "http.sslverify=false"),
             "apk" => c.has_arg("--allow-untrusted"),
-            "apt-get" | "apt" => c.has_arg("--allow-unauthenticated") || c.args().iter().any(|a| a.contains("AllowUnauthenticated=true")),
+            "apt-get" | "apt" => {
+                c.has_arg("--allow-unauthenticated")
+                    || c.args()
+                        .iter()
+                        .any(|a| a.contains("AllowUnauthenticated=true"))
+            }
             _ => false,
         };
         if bad {
@@ -673,8 +785,16 @@ fn url_credentials() -> &'static Regex {
 }
 
 fn credentials_in_url(df: &Dockerfile, out: &mut Out) {
-    for i in df.insts.iter().filter(|i| matches!(i.keyword, "RUN" | "ADD" | "ENV" | "ARG")) {
-        let texts = i.args.iter().map(String::as_str).chain(std::iter::once(i.text.as_str()));
+    for i in df
+        .insts
+        .iter()
+        .filter(|i| matches!(i.keyword, "RUN" | "ADD" | "ENV" | "ARG"))
+    {
+        let texts = i
+            .args
+            .iter()
+            .map(String::as_str)
+            .chain(std::iter::once(i.text.as_str()));
         for t in texts {
             if let Some(m) = url_credentials().captures(t)
                 && let Some(pw) = m.get(1)
@@ -699,12 +819,22 @@ fn insecure_security_mode(df: &Dockerfile, out: &mut Out) {
 fn update_alone(df: &Dockerfile, out: &mut Out) {
     for i in runs(df) {
         let is_update = |c: &SimpleCommand| {
-            matches!(c.program(), "apt-get" | "apt" | "apk" | "yum" | "dnf" | "zypper")
-                && matches!(c.subcommand(), Some("update" | "makecache" | "refresh" | "check-update"))
+            matches!(
+                c.program(),
+                "apt-get" | "apt" | "apk" | "yum" | "dnf" | "zypper"
+            ) && matches!(
+                c.subcommand(),
+                Some("update" | "makecache" | "refresh" | "check-update")
+            )
         };
         let is_install = |c: &SimpleCommand| {
-            matches!(c.program(), "apt-get" | "apt" | "apk" | "yum" | "dnf" | "zypper")
-                && matches!(c.subcommand(), Some("install" | "add" | "upgrade" | "dist-upgrade" | "in"))
+            matches!(
+                c.program(),
+                "apt-get" | "apt" | "apk" | "yum" | "dnf" | "zypper"
+            ) && matches!(
+                c.subcommand(),
+                Some("install" | "add" | "upgrade" | "dist-upgrade" | "in")
+            )
         };
         if run_has(i, is_update) && !run_has(i, is_install) {
             hit(out, i, i.text.clone());
@@ -735,7 +865,9 @@ fn expose_out_of_range(df: &Dockerfile, out: &mut Out) {
             if port.contains('$') {
                 continue;
             }
-            let ok = port.split('-').all(|p| p.parse::<u32>().is_ok_and(|n| n <= 65535));
+            let ok = port
+                .split('-')
+                .all(|p| p.parse::<u32>().is_ok_and(|n| n <= 65535));
             if !ok {
                 hit(out, i, format!("EXPOSE {a}"));
             }
@@ -760,9 +892,18 @@ mod tests {
     #[test]
     fn image_references_split() {
         assert_eq!(split_image("nginx"), ("nginx", None, false));
-        assert_eq!(split_image("localhost:5000/app:1.2"), ("localhost:5000/app", Some("1.2"), false));
-        assert_eq!(split_image("localhost:5000/app"), ("localhost:5000/app", None, false));
-        assert_eq!(split_image("app:latest@sha256:ab"), ("app", Some("latest"), true));
+        assert_eq!(
+            split_image("localhost:5000/app:1.2"),
+            ("localhost:5000/app", Some("1.2"), false)
+        );
+        assert_eq!(
+            split_image("localhost:5000/app"),
+            ("localhost:5000/app", None, false)
+        );
+        assert_eq!(
+            split_image("app:latest@sha256:ab"),
+            ("app", Some("latest"), true)
+        );
     }
 
     #[test]

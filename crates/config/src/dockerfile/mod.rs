@@ -80,9 +80,11 @@ impl Dockerfile {
     }
 
     pub fn stage_index(&self, name: &str) -> Option<usize> {
-        self.stages
-            .iter()
-            .position(|s| s.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(name)))
+        self.stages.iter().position(|s| {
+            s.name
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        })
     }
 }
 
@@ -156,7 +158,8 @@ pub fn parse(text: &str) -> Result<Dockerfile, ParseError> {
                 for (k, v) in key_values(&inst.text, false) {
                     match (inst.stage, v) {
                         (None, v) => {
-                            global_args.insert(k, v.map(|v| expand(&v, &global_args)).unwrap_or_default());
+                            global_args
+                                .insert(k, v.map(|v| expand(&v, &global_args)).unwrap_or_default());
                         }
                         (Some(_), Some(v)) => {
                             let v = expand(&v, &vars);
@@ -181,7 +184,10 @@ pub fn parse(text: &str) -> Result<Dockerfile, ParseError> {
             }
             _ => {}
         }
-        if matches!(inst.keyword, "USER" | "WORKDIR" | "EXPOSE" | "COPY" | "ADD" | "VOLUME") {
+        if matches!(
+            inst.keyword,
+            "USER" | "WORKDIR" | "EXPOSE" | "COPY" | "ADD" | "VOLUME"
+        ) {
             for a in &mut inst.args {
                 *a = expand(a, &vars);
             }
@@ -355,7 +361,10 @@ fn convert(instruction: &Instruction<'_>, text: &str, lines: &Lines, escape: cha
             for h in &i.here_docs {
                 span(&h.span);
                 // The span ends with the body; the terminator line follows.
-                if let Some(t) = text.get(h.span.end..).and_then(|t| t.find(|c: char| !c.is_whitespace())) {
+                if let Some(t) = text
+                    .get(h.span.end..)
+                    .and_then(|t| t.find(|c: char| !c.is_whitespace()))
+                {
                     let t = h.span.end + t;
                     span(&(t..t + 1));
                 }
@@ -433,10 +442,13 @@ fn convert(instruction: &Instruction<'_>, text: &str, lines: &Lines, escape: cha
             for c in &mut head_cmds {
                 c.words.retain(|w| !w.starts_with("<<"));
             }
-            let runs_script = head_cmds
-                .iter()
-                .all(|c| c.words.is_empty() || matches!(c.program(), "sh" | "bash" | "ash" | "dash"));
-            inst.commands = head_cmds.into_iter().filter(|c| !c.words.is_empty()).collect();
+            let runs_script = head_cmds.iter().all(|c| {
+                c.words.is_empty() || matches!(c.program(), "sh" | "bash" | "ash" | "dash")
+            });
+            inst.commands = head_cmds
+                .into_iter()
+                .filter(|c| !c.words.is_empty())
+                .collect();
             if runs_script {
                 for h in &heredocs {
                     inst.commands.extend(shell::split(h));
@@ -483,7 +495,9 @@ fn command<'a>(
 fn exec_script(args: &[String]) -> Option<String> {
     let prog = args.first()?.rsplit('/').next()?;
     if matches!(prog, "sh" | "bash" | "ash" | "dash") {
-        let c = args.iter().position(|a| a.starts_with('-') && a.contains('c'))?;
+        let c = args
+            .iter()
+            .position(|a| a.starts_with('-') && a.contains('c'))?;
         return args.get(c + 1).cloned();
     }
     None
@@ -515,7 +529,10 @@ pub(crate) fn join_continuations(raw: &str, escape: char) -> String {
 
 /// `KEY=value` pairs of an `ARG` or `ENV` (and `ENV KEY value`, the legacy form).
 pub(crate) fn key_values(text: &str, env: bool) -> Vec<(String, Option<String>)> {
-    let words: Vec<String> = shell::split(text).into_iter().flat_map(|c| c.words).collect();
+    let words: Vec<String> = shell::split(text)
+        .into_iter()
+        .flat_map(|c| c.words)
+        .collect();
     if env && words.len() >= 2 && !words[0].contains('=') {
         return vec![(words[0].clone(), Some(words[1..].join(" ")))];
     }

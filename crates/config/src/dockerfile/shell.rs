@@ -242,7 +242,9 @@ mod tests {
 
     #[test]
     fn splits_on_operators_and_newlines() {
-        let cmds = split("apt-get update && apt-get install -y curl; curl -sSL https://x | sh\nrm -rf /tmp/x || true");
+        let cmds = split(
+            "apt-get update && apt-get install -y curl; curl -sSL https://x | sh\nrm -rf /tmp/x || true",
+        );
         let programs: Vec<&str> = cmds.iter().map(SimpleCommand::program).collect();
         assert_eq!(programs, ["apt-get", "apt-get", "curl", "sh", "rm", "true"]);
         assert!(cmds[2].piped && !cmds[3].piped);
@@ -254,7 +256,10 @@ mod tests {
             words("echo 'a && b' \"c; $(d | e)\" f\\ g # a comment | sh\nls"),
             vec![vec!["echo", "a && b", "c; $(d | e)", "f g"], vec!["ls"]]
         );
-        assert_eq!(words("make 2>&1 >/dev/null &\nx"), vec![vec!["make", "2>&1", ">/dev/null"], vec!["x"]]);
+        assert_eq!(
+            words("make 2>&1 >/dev/null &\nx"),
+            vec![vec!["make", "2>&1", ">/dev/null"], vec!["x"]]
+        );
     }
 
     #[test]

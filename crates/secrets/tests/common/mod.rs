@@ -26,7 +26,9 @@ impl Rng {
         z ^ (z >> 31)
     }
     pub fn string(&mut self, alphabet: &[u8], n: usize) -> String {
-        (0..n).map(|_| alphabet[(self.next() % alphabet.len() as u64) as usize] as char).collect()
+        (0..n)
+            .map(|_| alphabet[(self.next() % alphabet.len() as u64) as usize] as char)
+            .collect()
     }
 }
 
@@ -70,7 +72,9 @@ pub fn expand(template: &str, seed: &str) -> (String, Vec<String>) {
         let (kind, arg) = token.split_once(':').unwrap_or((token, ""));
         let replacement = match (kind, alphabet(kind)) {
             (_, Some(a)) => {
-                let n: usize = arg.parse().unwrap_or_else(|_| panic!("bad length in {{{token}}}"));
+                let n: usize = arg
+                    .parse()
+                    .unwrap_or_else(|_| panic!("bad length in {{{token}}}"));
                 last_random = rng.string(a, n);
                 Some(last_random.clone())
             }
@@ -118,7 +122,9 @@ pub fn expand(template: &str, seed: &str) -> (String, Vec<String>) {
     while let Some(open) = rest.find("[[") {
         text.push_str(&rest[..open]);
         let after = &rest[open + 2..];
-        let close = after.find("]]").unwrap_or_else(|| panic!("unclosed [[ in {template:?}"));
+        let close = after
+            .find("]]")
+            .unwrap_or_else(|| panic!("unclosed [[ in {template:?}"));
         secrets.push(after[..close].to_string());
         text.push_str(&after[..close]);
         rest = &after[close + 2..];
