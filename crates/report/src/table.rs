@@ -213,7 +213,7 @@ fn new_table(color: bool, columns: &[&str], fixed: &[usize]) -> Table {
     // The width is ours to choose, never the terminal's, so output is reproducible.
     table
         .force_no_tty()
-        .load_style(presets::UTF8_FULL)
+        .load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_width(WIDTH)
         .set_header(columns.to_vec());

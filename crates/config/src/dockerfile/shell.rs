@@ -21,6 +21,10 @@ impl SimpleCommand {
         loop {
             match w.first().map(String::as_str) {
                 Some(first) if is_assignment(first) => w = &w[1..],
+                // Reserved words before a command: `if …; then apk add …; fi`.
+                Some("then" | "else" | "elif" | "do" | "if" | "while" | "until" | "!") => {
+                    w = &w[1..]
+                }
                 Some("sudo" | "env" | "nice" | "command" | "exec" | "time" | "nohup") => {
                     w = &w[1..];
                     // Skip the wrapper's own options (`sudo -u app`, `env -i`).
@@ -260,6 +264,13 @@ mod tests {
             words("make 2>&1 >/dev/null &\nx"),
             vec![vec!["make", "2>&1", ">/dev/null"], vec!["x"]]
         );
+    }
+
+    #[test]
+    fn sees_past_reserved_words() {
+        let cmds = split("if [ -n \"$GNU\" ]; then apk add sed ; fi\nfor p in a b; do pip install $p; done");
+        let programs: Vec<&str> = cmds.iter().map(SimpleCommand::program).collect();
+        assert_eq!(programs, ["[", "apk", "fi", "for", "pip", "done"]);
     }
 
     #[test]
