@@ -54,7 +54,7 @@ pub struct GlobalArgs {
 /// What to scan for and when to fail.
 #[derive(Args, Debug, Clone, Default)]
 pub struct ScanFlags {
-    /// Scanners to run: vuln (more as they land)
+    /// Scanners to run: vuln, secret, misconfig
     #[arg(long, global = true, value_delimiter = ',', env = "DRYDOCK_SCANNERS", value_name = "SCANNER,...")]
     pub scanners: Vec<String>,
     /// Severities to report: UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL (default: all)
@@ -75,6 +75,18 @@ pub struct ScanFlags {
     /// OpenVEX or CycloneDX VEX document; repeatable
     #[arg(long, global = true, env = "DRYDOCK_VEX", value_delimiter = ',', value_name = "FILE")]
     pub vex: Vec<PathBuf>,
+    /// Rule ids (secret or misconfiguration) to switch off; repeatable
+    #[arg(long = "disable-rule", global = true, env = "DRYDOCK_DISABLE_RULES", value_delimiter = ',', value_name = "ID")]
+    pub disable_rules: Vec<String>,
+    /// Report secrets in clear instead of redacted
+    #[arg(long, global = true, env = "DRYDOCK_SHOW_SECRETS")]
+    pub show_secrets: bool,
+    /// Your own secret rules (YAML, same shape as the built-in rule files)
+    #[arg(long, global = true, env = "DRYDOCK_SECRET_RULES", value_name = "FILE")]
+    pub secret_rules: Option<PathBuf>,
+    /// Directory of Rego policies (conftest conventions: deny, warn, violation); repeatable
+    #[arg(long, global = true, env = "DRYDOCK_POLICY", value_delimiter = ',', value_name = "DIR")]
+    pub policy: Vec<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -91,6 +103,12 @@ pub enum Command {
     /// Write an SBOM (CycloneDX by default) of an image, archive or directory
     #[command(after_help = "Examples:\n  drydock sbom myapp:1.0\n  drydock sbom --input app.tar -f spdx-json -o app.spdx.json\n  drydock sbom ./my-project")]
     Sbom(SbomArgs),
+    /// Scan Dockerfiles, Kubernetes manifests and Compose files for misconfigurations
+    #[command(after_help = "Examples:\n  drydock config .\n  drydock config deploy/app.yaml --policy ./policies\n  drydock config . -f sarif=config.sarif --severity HIGH,CRITICAL --exit-code 1")]
+    Config(DirArgs),
+    /// Find secrets in every commit of every branch of a git repository
+    #[command(after_help = "Examples:\n  drydock git .\n  drydock git ../service -f json -o secrets.json --exit-code 1")]
+    Git(DirArgs),
     /// Scan an SBOM (CycloneDX or SPDX JSON) for vulnerabilities
     #[command(after_help = "Examples:\n  drydock sbom-scan sbom.cdx.json\n  drydock sbom-scan app.spdx.json --severity HIGH,CRITICAL --exit-code 1")]
     SbomScan(SbomScanArgs),

@@ -33,6 +33,13 @@ pub struct ConfigFile {
     pub ignorefile: Option<PathBuf>,
     #[serde(default)]
     pub vex: Vec<PathBuf>,
+    #[serde(default)]
+    pub disable_rules: Vec<String>,
+    #[serde(default)]
+    pub show_secrets: bool,
+    pub secret_rules: Option<PathBuf>,
+    #[serde(default)]
+    pub policy: Vec<PathBuf>,
 }
 
 /// The config file to read: `--config`, else `drydock.yaml` in `cwd` if present.
@@ -89,6 +96,16 @@ pub fn apply(g: &mut GlobalArgs, file: ConfigFile, file_dir: &Path) {
     }
     if s.vex.is_empty() {
         s.vex = file.vex.into_iter().map(rel).collect();
+    }
+    if s.disable_rules.is_empty() {
+        s.disable_rules = file.disable_rules;
+    }
+    s.show_secrets |= file.show_secrets;
+    if s.secret_rules.is_none() {
+        s.secret_rules = file.secret_rules.map(rel);
+    }
+    if s.policy.is_empty() {
+        s.policy = file.policy.into_iter().map(rel).collect();
     }
 }
 

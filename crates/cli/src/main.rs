@@ -8,6 +8,7 @@ mod db;
 mod docker_audit;
 mod output;
 mod progress;
+mod scanners;
 
 use anyhow::{Context, Result};
 use args::{Cli, Command, GlobalArgs, ImageArgs};
@@ -126,6 +127,8 @@ fn run(cli: Cli) -> Result<u8> {
             scan_and_report(g, target, Defaults::SBOM)
         }
         Command::SbomScan(a) => scan_and_report(g, Target::Sbom(a.file.clone()), Defaults::SCAN),
+        Command::Config(a) => scan_and_report(g, Target::Config(a.dir.clone()), Defaults::CONFIG),
+        Command::Git(a) => scan_and_report(g, Target::Git(a.dir.clone()), Defaults::GIT),
         Command::Db(cmd) => db::run(g, &cache_dir(g), cmd),
         Command::Audit(args::AuditCommand::Docker(a)) => docker_audit::audit(g, a),
         Command::Inventory(a) => docker_audit::inventory(g, a),
@@ -160,6 +163,10 @@ enum Target {
     Image(ImageArgs),
     Dir(PathBuf, ArtifactKind),
     Sbom(PathBuf),
+    /// A directory or one file of configuration (`drydock config`).
+    Config(PathBuf),
+    /// A git repository's history (`drydock git`).
+    Git(PathBuf),
 }
 
 /// A target whose packages are read from files (not from an SBOM).
@@ -183,23 +190,41 @@ impl Defaults {
         format: "cyclonedx",
         scanners: &[],
     };
+    const CONFIG: Defaults = Defaults {
+        format: "table",
+        scanners: &["misconfig"],
+    };
+    const GIT: Defaults = Defaults {
+        format: "table",
+        scanners: &["secret"],
+    };
 }
 
-/// The scanners that exist; `--scanners` may name only these.
-const SCANNERS: &[&str] = &["vuln"];
-
-fn scanners(g: &GlobalArgs, defaults: &Defaults) -> Result<Vec<String>> {
+fn scanners(g: &GlobalArgs, defaults: &Defaults) -> Result<scanners::Selected> {
     let list: Vec<String> = if g.scan.scanners.is_empty() {
         defaults.scanners.iter().map(|s| s.to_string()).collect()
     } else {
         g.scan.scanners.iter().map(|s| s.trim().to_ascii_lowercase()).filter(|s| !s.is_empty() && s != "none").collect()
     };
-    for s in &list {
-        if !SCANNERS.contains(&s.as_str()) {
-            return Err(usage(format!("unknown scanner {s:?} (available: {})", SCANNERS.join(", "))));
-        }
-    }
-    Ok(list)
+    scanners::Selected::parse(&list)
+}
+
+/// The secret scanner with the user's rules, and the rule ids it knows (for
+/// telling its disabled ids from the configuration checks').
+fn secret_scanner(g: &GlobalArgs) -> Result<drydock_secrets::SecretScanner> {
+    let builtin = drydock_secrets::SecretScanner::builtin().map_err(|e| usage(e.to_string()))?;
+    let mine: Vec<String> = g
+        .scan
+        .disable_rules
+        .iter()
+        .filter(|id| builtin.rules().any(|r| r.id == **id))
+        .cloned()
+        .collect();
+    scanners::secret_scanner(&scanners::SecretSettings {
+        rules: g.scan.secret_rules.as_deref(),
+        disabled: &mine,
+        show_secrets: g.scan.show_secrets,
+    })
 }
 
 pub(crate) fn policy(g: &GlobalArgs, cwd: &Path) -> Result<drydock_policy::Policy> {
@@ -240,7 +265,40 @@ fn scan_and_report(g: &GlobalArgs, target: Target, defaults: Defaults) -> Result
     let policy = policy(g, &cwd)?;
     let cache_root = cache_dir(g);
 
+    let mut extra_findings = Vec::new();
+    let mut extra_warnings = Vec::new();
     let (artifact, inventory, warnings) = match target {
+        Target::Config(path) => {
+            let cs = scanners::config_scanner(&g.scan.policy, &g.scan.disable_rules)?;
+            if path.is_file() {
+                let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+                let name = path.display().to_string();
+                extra_findings = cs.scan_file(&name, &bytes).with_context(|| format!("scanning {name}"))?;
+            } else {
+                let (f, w) = scanners::misconfig_dir(&cs, &path)?;
+                extra_findings = f;
+                extra_warnings = w;
+            }
+            let artifact = drydock_core::Artifact {
+                name: path.display().to_string(),
+                kind: ArtifactKind::Filesystem,
+                ..Default::default()
+            };
+            (artifact, drydock_core::Inventory::default(), Vec::new())
+        }
+        Target::Git(path) => {
+            let secrets = secret_scanner(g)?;
+            let out = drydock_secrets::scan_git(&path, &drydock_secrets::GitOptions { scanner: &secrets })
+                .with_context(|| format!("scanning the history of {}", path.display()))?;
+            extra_findings = out.findings;
+            extra_warnings = out.warnings;
+            let artifact = drydock_core::Artifact {
+                name: path.display().to_string(),
+                kind: ArtifactKind::Filesystem,
+                ..Default::default()
+            };
+            (artifact, drydock_core::Inventory::default(), Vec::new())
+        }
         Target::Sbom(path) => {
             let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
             let (mut artifact, inventory) =
@@ -249,13 +307,37 @@ fn scan_and_report(g: &GlobalArgs, target: Target, defaults: Defaults) -> Result
             artifact.kind = ArtifactKind::Sbom;
             (artifact, inventory, Vec::new())
         }
-        other => {
-            let scan_target = match other {
-                Target::Image(a) => ScanTarget::Image(a),
-                Target::Dir(d, k) => ScanTarget::Dir(d, k),
-                Target::Sbom(_) => return Err(usage("internal: SBOM target reached the file scanner")),
-            };
-            let scan = inventory_scan(g, scan_target, &cache_root)?;
+        Target::Image(a) => {
+            let secrets = if scanners.secret { Some(secret_scanner(g)?) } else { None };
+            if scanners.misconfig {
+                extra_warnings.push(ScanWarning {
+                    input: "misconfig".into(),
+                    message: "the misconfiguration scanner reads Dockerfiles and manifests of source trees (drydock fs / drydock config); images are checked for secrets and vulnerabilities".into(),
+                });
+            }
+            let scan = inventory_scan(g, ScanTarget::Image(a), &cache_root, scanners.secret)?;
+            if let (Some(sc), Some(cfg)) = (secrets.as_ref(), scan.artifact.config.as_ref()) {
+                extra_findings.extend(scanners::image_config_secrets(sc, cfg));
+            }
+            extra_findings.extend(scan.findings.iter().cloned());
+            let inventory = drydock_catalog::inventory::assemble(scan.merged.files.iter().map(|f| {
+                drydock_catalog::inventory::FoundFile {
+                    path: &f.path,
+                    os: f.output.os.as_ref(),
+                    packages: &f.output.packages,
+                }
+            }));
+            (scan.artifact, inventory, scan.warnings)
+        }
+        Target::Dir(dir, kind) => {
+            if scanners.misconfig {
+                let cs = scanners::config_scanner(&g.scan.policy, &g.scan.disable_rules)?;
+                let (f, w) = scanners::misconfig_dir(&cs, &dir)?;
+                extra_findings.extend(f);
+                extra_warnings.extend(w);
+            }
+            let scan = inventory_scan(g, ScanTarget::Dir(dir, kind), &cache_root, scanners.secret)?;
+            extra_findings.extend(scan.findings.iter().cloned());
             let inventory = drydock_catalog::inventory::assemble(scan.merged.files.iter().map(|f| {
                 drydock_catalog::inventory::FoundFile {
                     path: &f.path,
@@ -266,6 +348,8 @@ fn scan_and_report(g: &GlobalArgs, target: Target, defaults: Defaults) -> Result
             (scan.artifact, inventory, scan.warnings)
         }
     };
+    let mut warnings = warnings;
+    warnings.extend(extra_warnings);
     for w in &warnings {
         tracing::warn!("{}: {}", w.input, w.message);
     }
@@ -275,11 +359,11 @@ fn scan_and_report(g: &GlobalArgs, target: Target, defaults: Defaults) -> Result
         created_at: now_rfc3339(),
         artifact,
         inventory,
-        findings: Vec::new(),
+        findings: extra_findings,
         warnings,
         db: None,
     };
-    if scanners.iter().any(|s| s == "vuln") {
+    if scanners.vuln {
         vuln_scan(&mut report, &cache_root)?;
     }
     let outcome = drydock_policy::apply(&policy, &mut report, &drydock_policy::today_utc());
@@ -293,8 +377,20 @@ fn scan_and_report(g: &GlobalArgs, target: Target, defaults: Defaults) -> Result
 }
 
 /// Reads the target's packages: an image from wherever it is, or a directory.
-fn inventory_scan(g: &GlobalArgs, target: ScanTarget, cache_root: &Path) -> Result<ImageScan> {
-    let analyzers = drydock_catalog::all_analyzers();
+fn inventory_scan(
+    g: &GlobalArgs,
+    target: ScanTarget,
+    cache_root: &Path,
+    secrets: bool,
+) -> Result<ImageScan> {
+    let mut analyzers = drydock_catalog::all_analyzers();
+    if secrets {
+        let key = format!(
+            "{:?}|{:?}|{}",
+            g.scan.disable_rules, g.scan.secret_rules, g.scan.show_secrets
+        );
+        analyzers.push(Box::new(scanners::SecretAnalyzer::new(secret_scanner(g)?, &key)));
+    }
     let fingerprint = drydock_core::analyze::analyzers_fingerprint(&analyzers);
     let cache = LayerCache::new(cache_root, &fingerprint);
     let bar = progress::Bar::new(g.quiet);

@@ -174,3 +174,72 @@ fn audit_docker_uses_the_common_report_and_gate() {
     let failing = findings.iter().filter(|f| f.get("suppressed").is_none()).count();
     assert_eq!(out.status.code(), Some(if failing > 0 { 5 } else { 0 }));
 }
+
+#[test]
+fn config_scanner_points_at_the_lines() {
+    let cache = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("Dockerfile"), "FROM debian:12\nRUN curl -fsSL https://example.invalid/i.sh | sh\nUSER 1000\n").unwrap();
+    std::fs::write(
+        dir.path().join("pod.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx:1.27\n    securityContext:\n      privileged: true\n",
+    )
+    .unwrap();
+    let out = drydock(cache.path()).arg("config").arg(dir.path()).args(["-f", "json", "-q", "--exit-code", "7"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(7), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let at = |id: &str| -> Vec<(String, u64)> {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["id"] == id)
+            .map(|f| (f["location"]["path"].as_str().unwrap().to_string(), f["location"]["line"].as_u64().unwrap_or(0)))
+            .collect()
+    };
+    assert_eq!(at("DD-DF-007"), vec![("Dockerfile".to_string(), 2)]);
+    assert_eq!(at("DD-K8S-001"), vec![("pod.yaml".to_string(), 10)]);
+    assert!(at("DD-DF-002").is_empty(), "USER 1000 is set");
+    // Disabling a rule by id.
+    let out = drydock(cache.path()).arg("config").arg(dir.path()).args(["-f", "json", "-q", "--disable-rule", "DD-K8S-001"]).output().unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(!report["findings"].as_array().unwrap().iter().any(|f| f["id"] == "DD-K8S-001"));
+}
+
+#[test]
+fn secrets_in_deleted_layers_and_image_config() {
+    let cache = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // Built at run time so the repository holds no key-shaped string.
+    let key_id = format!("AKIA{}", "Q7RT2LMXW4ZP9KJD");
+    let secret = format!("{}{}", "wJalrXUtnFEMI/K7MDENG/", "bPxRfiCYz8Q3vT6Lk2Hs");
+    let env_file = format!("AWS_ACCESS_KEY_ID={key_id}\nAWS_SECRET_ACCESS_KEY={secret}\n");
+    let base = kit::LayerBuilder::new().file("etc/hostname", b"app\n").finish("ADD base /");
+    let add = kit::LayerBuilder::new().file("app/.env", env_file.as_bytes()).finish("COPY .env /app/.env");
+    let del = kit::LayerBuilder::new().whiteout("app/.env").finish("RUN rm /app/.env");
+    let img = kit::Image {
+        layers: vec![base, add, del],
+        architecture: "amd64".into(),
+        env: vec![format!("AWS_SECRET_ACCESS_KEY={secret}")],
+    };
+    let archive = dir.path().join("img.tar");
+    img.write_docker_archive_classic(&archive, "drydock/secrets:1");
+    let out = drydock(cache.path())
+        .args(["image", "--scanners", "secret", "-f", "json", "-q", "--input"])
+        .arg(&archive)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains(&secret) && !text.contains(&key_id), "secrets must be redacted");
+    let report: Value = serde_json::from_str(&text).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    let in_layer: Vec<&Value> = findings.iter().filter(|f| f["location"]["path"] == "app/.env").collect();
+    assert!(!in_layer.is_empty(), "{findings:?}");
+    for f in &in_layer {
+        assert_eq!(f["kind"], "secret");
+        assert_eq!(f["location"]["layer"]["index"], 1);
+        assert!(f["notes"].to_string().contains("still extractable"), "{f}");
+    }
+    assert!(findings.iter().any(|f| f["location"]["path"].as_str().unwrap_or("").starts_with("config:Env")), "{findings:?}");
+}

@@ -55,7 +55,12 @@ fn main() {
         *by_family.entry(family.to_string()).or_default() += 1;
         *by_rule.entry(f.id.clone()).or_default() += 1;
         if list {
-            println!("{}:{} {}", f.location.path, f.location.line.unwrap_or(0), f.id);
+            println!(
+                "{}:{} {}",
+                f.location.path,
+                f.location.line.unwrap_or(0),
+                f.id
+            );
         }
     }
     let summary = serde_json::json!({

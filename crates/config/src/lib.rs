@@ -75,8 +75,25 @@ pub fn wants(path: &str) -> bool {
 
 /// `Dockerfile.<suffix>` names that are documentation, templates or backups.
 const NOT_DOCKERFILE_SUFFIXES: &[&str] = &[
-    "dockerignore", "md", "txt", "json", "sh", "py", "j2", "jinja", "tmpl", "tpl", "template",
-    "orig", "bak", "swp", "toml", "ini", "cfg", "erb", "mustache",
+    "dockerignore",
+    "md",
+    "txt",
+    "json",
+    "sh",
+    "py",
+    "j2",
+    "jinja",
+    "tmpl",
+    "tpl",
+    "template",
+    "orig",
+    "bak",
+    "swp",
+    "toml",
+    "ini",
+    "cfg",
+    "erb",
+    "mustache",
 ];
 
 enum NameType {
@@ -219,7 +236,7 @@ impl ConfigScanner {
             let mut findings = self.to_findings(path, text, hits);
             if let Some(p) = &self.policies {
                 let input = dockerfile::checks::rego_input(&df);
-                let hits = p.eval(path, FileType::Dockerfile, &input, None, 1)?;
+                let hits = p.eval(path, &input, None, 1)?;
                 findings.extend(self.policy_findings(path, text, hits));
             }
             return Ok(findings);
@@ -247,7 +264,7 @@ impl ConfigScanner {
                     continue;
                 }
                 for item in kubernetes::list_items(doc) {
-                    let hits = p.eval(path, ftype, &item.to_json(), Some(item), item.line)?;
+                    let hits = p.eval(path, &item.to_json(), Some(item), item.line)?;
                     findings.extend(self.policy_findings(path, text, hits));
                 }
             }
@@ -303,7 +320,9 @@ impl ConfigScanner {
             match self.scan_file(&root.to_string_lossy(), &content) {
                 Ok(f) => scan.findings = f,
                 Err(e @ ConfigError::PolicyEval { .. }) => return Err(e),
-                Err(e) => scan.warnings.push(warning(&root.to_string_lossy(), &content, &e)),
+                Err(e) => scan
+                    .warnings
+                    .push(warning(&root.to_string_lossy(), &content, &e)),
             }
             return Ok(scan);
         }
@@ -364,7 +383,8 @@ impl ConfigScanner {
             let files: Vec<&[yaml::Node]> = kube.iter().map(|(_, d)| d.as_slice()).collect();
             for (idx, hit) in kubernetes::network_segmentation(&files) {
                 if let (Some((text, _)), Some(path)) = (kube.get(idx), kube_paths.get(idx)) {
-                    scan.findings.extend(self.to_findings(path, text, vec![hit]));
+                    scan.findings
+                        .extend(self.to_findings(path, text, vec![hit]));
                 }
             }
         }
@@ -385,7 +405,9 @@ pub struct DirScan {
 fn warning(path: &str, content: &[u8], e: &ConfigError) -> ScanWarning {
     let mut message = e.to_string();
     if content.windows(2).any(|w| w == b"{{") {
-        message.push_str(" (an unrendered template? scan the output of `helm template` or `kustomize build`)");
+        message.push_str(
+            " (an unrendered template? scan the output of `helm template` or `kustomize build`)",
+        );
     }
     ScanWarning {
         input: path.to_string(),
@@ -421,7 +443,11 @@ mod tests {
         assert!(wants("Dockerfile") && wants("a/b/Containerfile") && wants("x/api.dockerfile"));
         assert!(wants("Dockerfile.prod") && wants("deploy/app.yaml") && wants("compose.yml"));
         assert!(!wants("README.md") && !wants("x.dockerignore"));
-        assert!(!wants("Dockerfile.md") && !wants("docker/Dockerfile.j2") && !wants("Dockerfile.dockerignore"));
+        assert!(
+            !wants("Dockerfile.md")
+                && !wants("docker/Dockerfile.j2")
+                && !wants("Dockerfile.dockerignore")
+        );
         let docs = yaml::load("services:\n  a: {image: x}\n").unwrap();
         assert_eq!(detect("stack.yml", Some(&docs)), Some(FileType::Compose));
         let docs = yaml::load("apiVersion: v1\nkind: Pod\n").unwrap();

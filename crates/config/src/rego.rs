@@ -5,8 +5,8 @@
 //! Only loaded when the user gives a policy directory, so built-in rules
 //! never pay for it.
 
+use crate::ConfigError;
 use crate::yaml::Node;
-use crate::{ConfigError, FileType};
 use drydock_core::{Finding, FindingKind, Location, Severity};
 use std::path::{Path, PathBuf};
 
@@ -127,7 +127,6 @@ impl PolicySet {
     pub(crate) fn eval(
         &self,
         path: &str,
-        _file_type: FileType,
         input: &serde_json::Value,
         node: Option<&Node>,
         default_line: u32,

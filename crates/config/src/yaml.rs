@@ -1,8 +1,10 @@
 //! A YAML tree that keeps the line of every key and value, built from
-//! saphyr's marked nodes, so Kubernetes and Compose findings can point at the
+//! saphyr-parser's events, so Kubernetes and Compose findings can point at the
 //! exact line of the offending key. Also converts to JSON for Rego `input`.
 
-use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+use saphyr::Scalar;
+use saphyr_parser::{Event, Parser, ScanError, Span, SpannedEventReceiver};
+use std::collections::HashMap;
 
 /// One node and the lines it spans (1-based).
 #[derive(Debug, Clone, PartialEq)]
@@ -33,64 +35,165 @@ pub struct Entry {
 
 /// The documents of a YAML stream, in order.
 pub fn load(text: &str) -> Result<Vec<Node>, (u32, String)> {
-    let docs = MarkedYaml::load_from_str(text)
-        .map_err(|e| (e.marker().line() as u32, e.info().to_string()))?;
-    Ok(docs.iter().map(convert).collect())
+    let mut builder = Builder::default();
+    let mut parser = Parser::new_from_str(text);
+    parser
+        .load(&mut builder, true)
+        .map_err(|e: ScanError| (to_line(e.marker().line()), e.info().to_string()))?;
+    Ok(builder.docs)
 }
 
-fn line(m: &saphyr::Marker) -> u32 {
-    u32::try_from(m.line()).unwrap_or(u32::MAX)
+fn to_line(l: usize) -> u32 {
+    u32::try_from(l).unwrap_or(u32::MAX)
 }
 
-fn scalar(s: &Scalar<'_>) -> Value {
-    match s {
-        Scalar::Null => Value::Null,
-        Scalar::Boolean(b) => Value::Bool(*b),
-        Scalar::Integer(i) => Value::Int(*i),
-        Scalar::FloatingPoint(f) => Value::Float(f.into_inner()),
-        Scalar::String(s) => Value::Str(s.to_string()),
+/// Builds [`Node`]s straight from the parser's events: saphyr's own marked
+/// tree (a linked hash map per mapping) and the copy out of it were a large
+/// share of a Kubernetes scan's profile.
+#[derive(Default)]
+struct Builder {
+    stack: Vec<Frame>,
+    docs: Vec<Node>,
+    anchors: HashMap<usize, Node>,
+}
+
+enum Frame {
+    Seq {
+        line: u32,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+    Map {
+        line: u32,
+        anchor: usize,
+        entries: Vec<Entry>,
+        key: Option<(String, u32)>,
+    },
+}
+
+impl Builder {
+    fn push(&mut self, node: Node, anchor: usize) {
+        if anchor > 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        match self.stack.last_mut() {
+            None => self.docs.push(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { entries, key, .. }) => match key.take() {
+                None => *key = Some((key_text(&node), node.line)),
+                Some((k, key_line)) => {
+                    if k == "<<" {
+                        // `<<: *base` merge keys (Compose `x-` anchors): the
+                        // aliased mapping's entries, keys given here winning.
+                        merge_into(entries, node);
+                    } else {
+                        entries.retain(|e| e.key != k);
+                        entries.push(Entry {
+                            key: k,
+                            key_line,
+                            value: node,
+                        });
+                    }
+                }
+            },
+        }
     }
 }
 
-fn convert(y: &MarkedYaml<'_>) -> Node {
-    let start = line(&y.span.start);
-    let value = match &y.data {
-        YamlData::Value(s) => scalar(s),
-        YamlData::Representation(s, _, _) => Value::Str(s.to_string()),
-        YamlData::Sequence(items) => Value::Seq(items.iter().map(convert).collect()),
-        YamlData::Mapping(map) => {
-            let mut entries = Vec::with_capacity(map.len());
-            for (k, v) in map {
-                let key = match &k.data {
-                    YamlData::Value(Scalar::String(s)) => s.to_string(),
-                    YamlData::Value(s) => scalar_text(s),
-                    YamlData::Representation(s, _, _) => s.to_string(),
-                    _ => String::new(),
-                };
-                let value = convert(v);
-                // `<<: *base` merge keys (Compose `x-` anchors): splice the
-                // aliased mapping's entries in, keys given here winning.
-                if key == "<<" {
-                    merge_into(&mut entries, value);
-                    continue;
-                }
-                entries.retain(|e: &Entry| e.key != key);
-                entries.push(Entry {
-                    key,
-                    key_line: line(&k.span.start),
-                    value,
-                });
+impl<'input> SpannedEventReceiver<'input> for Builder {
+    fn on_event(&mut self, ev: Event<'input>, span: Span) {
+        let line = to_line(span.start.line());
+        match ev {
+            Event::Scalar(v, style, anchor, tag) => {
+                let value =
+                    match Scalar::parse_from_cow_and_metadata(v.clone(), style, tag.as_ref()) {
+                        Some(Scalar::Null) => Value::Null,
+                        Some(Scalar::Boolean(b)) => Value::Bool(b),
+                        Some(Scalar::Integer(i)) => Value::Int(i),
+                        Some(Scalar::FloatingPoint(f)) => Value::Float(f.into_inner()),
+                        Some(Scalar::String(s)) => Value::Str(s.into_owned()),
+                        None => Value::Str(v.into_owned()),
+                    };
+                let end_line = to_line(span.end.line()).max(line);
+                self.push(
+                    Node {
+                        line,
+                        end_line,
+                        value,
+                    },
+                    anchor,
+                );
             }
-            Value::Map(entries)
+            Event::Alias(id) => {
+                let mut node = self.anchors.get(&id).cloned().unwrap_or(Node {
+                    line,
+                    end_line: line,
+                    value: Value::Null,
+                });
+                // An aliased scalar used as a key or value sits on this line.
+                if !matches!(node.value, Value::Map(_) | Value::Seq(_)) {
+                    node.line = line;
+                    node.end_line = line;
+                }
+                self.push(node, 0);
+            }
+            Event::SequenceStart(anchor, _) => self.stack.push(Frame::Seq {
+                line,
+                anchor,
+                items: Vec::new(),
+            }),
+            Event::MappingStart(anchor, _) => self.stack.push(Frame::Map {
+                line,
+                anchor,
+                entries: Vec::new(),
+                key: None,
+            }),
+            Event::SequenceEnd | Event::MappingEnd => {
+                let end_line = to_line(span.end.line());
+                let (node, anchor) = match self.stack.pop() {
+                    Some(Frame::Seq {
+                        line,
+                        anchor,
+                        items,
+                    }) => (
+                        Node {
+                            line,
+                            end_line: end_line.max(line),
+                            value: Value::Seq(items),
+                        },
+                        anchor,
+                    ),
+                    Some(Frame::Map {
+                        line,
+                        anchor,
+                        entries,
+                        ..
+                    }) => (
+                        Node {
+                            line,
+                            end_line: end_line.max(line),
+                            value: Value::Map(entries),
+                        },
+                        anchor,
+                    ),
+                    None => return,
+                };
+                self.push(node, anchor);
+            }
+            Event::DocumentStart(_) => self.anchors.clear(),
+            _ => {}
         }
-        YamlData::Tagged(_, inner) => return convert(inner),
-        YamlData::Alias(_) | YamlData::BadValue => Value::Null,
-    };
-    let end = line(&y.span.end).max(start);
-    Node {
-        line: start,
-        end_line: end,
-        value,
+    }
+}
+
+fn key_text(node: &Node) -> String {
+    match &node.value {
+        Value::Str(s) => s.clone(),
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Seq(_) | Value::Map(_) => String::new(),
     }
 }
 
@@ -112,16 +215,6 @@ fn merge_into(entries: &mut Vec<Entry>, merged: Node) {
                 entries.push(e);
             }
         }
-    }
-}
-
-fn scalar_text(s: &Scalar<'_>) -> String {
-    match s {
-        Scalar::Null => "null".into(),
-        Scalar::Boolean(b) => b.to_string(),
-        Scalar::Integer(i) => i.to_string(),
-        Scalar::FloatingPoint(f) => f.into_inner().to_string(),
-        Scalar::String(s) => s.to_string(),
     }
 }
 

@@ -59,7 +59,11 @@ fn scan_dir_respects_gitignore_and_sees_network_policies_across_files() {
     assert_eq!(report.files, 6, "{report:#?}");
     assert_eq!(report.warnings.len(), 1, "{:#?}", report.warnings);
     assert_eq!(report.warnings[0].input, "chart/templates/deployment.yaml");
-    assert!(report.warnings[0].message.contains("helm template"), "{}", report.warnings[0].message);
+    assert!(
+        report.warnings[0].message.contains("helm template"),
+        "{}",
+        report.warnings[0].message
+    );
     let findings = report.findings;
     assert!(
         findings
@@ -193,11 +197,19 @@ fn errors_name_file_and_line() {
 fn hidden_directories_are_walked_but_not_git() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
-    write(root, ".devcontainer/Dockerfile", "FROM debian:12\nUSER root\n");
+    write(
+        root,
+        ".devcontainer/Dockerfile",
+        "FROM debian:12\nUSER root\n",
+    );
     write(root, ".git/Dockerfile", "FROM debian:12\nUSER root\n");
     write(root, "Dockerfile.md", "# How to build\n");
     let report = ConfigScanner::new().scan_dir_report(root).unwrap();
     assert!(report.warnings.is_empty(), "{:?}", report.warnings);
-    let paths: BTreeSet<&str> = report.findings.iter().map(|f| f.location.path.as_str()).collect();
+    let paths: BTreeSet<&str> = report
+        .findings
+        .iter()
+        .map(|f| f.location.path.as_str())
+        .collect();
     assert_eq!(paths, BTreeSet::from([".devcontainer/Dockerfile"]));
 }

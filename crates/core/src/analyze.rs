@@ -7,14 +7,14 @@
 //! are kept per file path and per layer, so they can be cached by layer diffID
 //! and merged across layers (upper layers and whiteouts win) afterwards.
 
-use crate::{OsInfo, Package};
+use crate::{Finding, OsInfo, Package};
 use serde::{Deserialize, Serialize};
 
 /// The largest file an analyzer is handed; bigger files are skipped with a warning.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 512 * 1024 * 1024;
 
 /// What one analyzer found in one file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct FileOutput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os: Option<OsInfo>,
@@ -23,11 +23,18 @@ pub struct FileOutput {
     /// Non-fatal problems with this file (a malformed stanza, an unknown field).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// What is wrong in the file itself (secrets, misconfigurations); the
+    /// walker fills in the layer of each finding's location.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<Finding>,
 }
 
 impl FileOutput {
     pub fn is_empty(&self) -> bool {
-        self.os.is_none() && self.packages.is_empty() && self.warnings.is_empty()
+        self.os.is_none()
+            && self.packages.is_empty()
+            && self.warnings.is_empty()
+            && self.findings.is_empty()
     }
 }
 

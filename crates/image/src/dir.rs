@@ -156,6 +156,18 @@ pub fn scan_dir(root: &Path, kind: ArtifactKind, opts: &DirOptions<'_>) -> Resul
     };
     let mut warnings = warnings.into_inner().unwrap_or_else(|e| e.into_inner());
     warnings.sort_by(|a, b| (&a.input, &a.message).cmp(&(&b.input, &b.message)));
+    let findings = merged
+        .files
+        .iter()
+        .flat_map(|f| {
+            f.output.findings.iter().cloned().map(|mut x| {
+                if x.location.path.is_empty() {
+                    x.location.path = f.path.clone();
+                }
+                x
+            })
+        })
+        .collect();
     Ok(ImageScan {
         artifact: Artifact {
             name: root.display().to_string(),
@@ -164,6 +176,7 @@ pub fn scan_dir(root: &Path, kind: ArtifactKind, opts: &DirOptions<'_>) -> Resul
         },
         merged,
         warnings,
+        findings,
     })
 }
 
@@ -206,6 +219,7 @@ fn analyze_file(path: &Path, rel: &str, wanted: &[&dyn Analyzer]) -> (Option<Fil
                     merged.os = o.os;
                 }
                 merged.packages.extend(o.packages);
+                merged.findings.extend(o.findings);
                 for w in o.warnings {
                     warnings.push(ScanWarning {
                         input: rel.to_string(),

@@ -6,7 +6,7 @@ use crate::manifest::{ImagePlan, LayerDesc};
 use crate::merge::{Merged, merge};
 use crate::walker::{LayerAnalysis, Limits, analyze_layer};
 use crate::{ImageError, Progress};
-use drydock_core::{Analyzer, Artifact, ArtifactKind, LayerInfo, LayerRef, ScanWarning};
+use drydock_core::{Analyzer, Artifact, ArtifactKind, Finding, LayerInfo, LayerRef, ScanWarning};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::io::{self, Read};
@@ -19,6 +19,9 @@ pub struct ImageScan {
     pub artifact: Artifact,
     pub merged: Merged,
     pub warnings: Vec<ScanWarning>,
+    /// Findings in files of every layer, not only the merged view: a secret
+    /// deleted by a later layer is still in the image and still reported.
+    pub findings: Vec<Finding>,
 }
 
 /// Opens one layer blob for reading.
@@ -162,6 +165,7 @@ pub fn run_plan_with(
     let pairs: Vec<(LayerRef, &LayerAnalysis)> =
         layers_ref.into_iter().zip(analyses.iter()).collect();
     let merged = merge(&pairs);
+    let findings = layer_findings(&pairs, &merged);
 
     let artifact = Artifact {
         name: name.to_string(),
@@ -182,7 +186,38 @@ pub fn run_plan_with(
         artifact,
         merged,
         warnings,
+        findings,
     })
+}
+
+/// Every finding of every layer, located in its layer; those whose file the
+/// merged view no longer shows from that layer say they are still extractable.
+fn layer_findings(layers: &[(LayerRef, &LayerAnalysis)], merged: &Merged) -> Vec<Finding> {
+    let visible: HashMap<&str, usize> = merged
+        .files
+        .iter()
+        .filter_map(|f| f.layer.as_ref().map(|l| (f.path.as_str(), l.index)))
+        .collect();
+    let mut out = Vec::new();
+    for (lref, la) in layers {
+        for (path, file) in &la.files {
+            for f in &file.findings {
+                let mut f = f.clone();
+                if f.location.path.is_empty() {
+                    f.location.path = path.clone();
+                }
+                f.location.layer = Some(lref.clone());
+                if visible.get(path.as_str()) != Some(&lref.index) {
+                    f.notes.push(format!(
+                        "removed or replaced by a later layer, but still extractable from layer {} ({})",
+                        lref.index, lref.diff_id
+                    ));
+                }
+                out.push(f);
+            }
+        }
+    }
+    out
 }
 
 fn analyze_one(

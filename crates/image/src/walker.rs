@@ -327,6 +327,7 @@ fn run_analyzers(
                 }
                 merged.packages.extend(o.packages);
                 merged.warnings.extend(o.warnings);
+                merged.findings.extend(o.findings);
             }
             Err(e) => out.warnings.push(ScanWarning {
                 input: format!("{layer_name}:{path}"),

@@ -4,9 +4,9 @@
 //! entropy floor, the rule's validator, the allowlists, overlap resolution
 //! (specific rules beat generic ones) and proximity pairing.
 
+use crate::prefilter::Prefilter;
 use crate::rules::{self, Allowlist, Rule, RuleFile, Validator};
 use crate::{Error, validate};
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use drydock_core::Severity;
 use regex::Regex;
 use regex::bytes::{Regex as BytesRegex, RegexBuilder};
@@ -139,7 +139,7 @@ struct CompiledRule {
 /// A secret scanner built from rules; cheap to share between threads.
 pub struct SecretScanner {
     rules: Vec<CompiledRule>,
-    keywords: AhoCorasick,
+    keywords: Prefilter,
     /// For each keyword of the automaton, the rules it triggers.
     keyword_rules: Vec<Vec<usize>>,
     global: CompiledAllowlist,
@@ -299,16 +299,11 @@ impl SecretScanner {
                 allow: CompiledAllowlist::new(&r.allowlist, file, &r.id)?,
             });
         }
-        let automaton = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&keywords)
-            .map_err(|e| Error::Rule {
-                file: "rules".into(),
-                rule: "*".into(),
-                message: format!("keyword automaton: {e}"),
-            })?;
+        let automaton = Prefilter::new(&keywords).map_err(|e| Error::Rule {
+            file: "rules".into(),
+            rule: "*".into(),
+            message: format!("keyword automaton: {e}"),
+        })?;
         Ok(SecretScanner {
             rules: compiled,
             keywords: automaton,
@@ -345,11 +340,11 @@ impl SecretScanner {
         }
         // (rule, keyword position): empty, so no allocation, for the common file without hits.
         let mut hits: Vec<(usize, usize)> = Vec::new();
-        for m in self.keywords.find_overlapping_iter(content) {
-            for &r in &self.keyword_rules[m.pattern().as_usize()] {
-                hits.push((r, m.start()));
+        self.keywords.for_each(content, |k, pos| {
+            for &r in &self.keyword_rules[k] {
+                hits.push((r, pos));
             }
-        }
+        });
         if hits.is_empty() {
             return Vec::new();
         }

@@ -268,7 +268,9 @@ mod tests {
 
     #[test]
     fn sees_past_reserved_words() {
-        let cmds = split("if [ -n \"$GNU\" ]; then apk add sed ; fi\nfor p in a b; do pip install $p; done");
+        let cmds = split(
+            "if [ -n \"$GNU\" ]; then apk add sed ; fi\nfor p in a b; do pip install $p; done",
+        );
         let programs: Vec<&str> = cmds.iter().map(SimpleCommand::program).collect();
         assert_eq!(programs, ["[", "apk", "fi", "for", "pip", "done"]);
     }
