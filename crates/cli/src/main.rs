@@ -315,8 +315,8 @@ fn scan_and_report(g: &GlobalArgs, target: Target, defaults: Defaults) -> Result
                     message: "the misconfiguration scanner reads Dockerfiles and manifests of source trees (drydock fs / drydock config); images are checked for secrets and vulnerabilities".into(),
                 });
             }
-            let scan = inventory_scan(g, ScanTarget::Image(a), &cache_root, scanners.secret)?;
-            if let (Some(sc), Some(cfg)) = (secrets.as_ref(), scan.artifact.config.as_ref()) {
+            let mut scan = inventory_scan(g, ScanTarget::Image(a), &cache_root, scanners.secret)?;
+            if let (Some(sc), Some(cfg)) = (secrets.as_ref(), scan.artifact.config.as_mut()) {
                 extra_findings.extend(scanners::image_config_secrets(sc, cfg));
             }
             extra_findings.extend(scan.findings.iter().cloned());

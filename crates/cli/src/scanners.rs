@@ -110,12 +110,66 @@ impl Analyzer for SecretAnalyzer {
 }
 
 /// Secrets in an image's config: `Env`, `Labels`, history `created_by`.
-pub fn image_config_secrets(scanner: &SecretScanner, config: &serde_json::Value) -> Vec<Finding> {
-    scanner
-        .scan_image_config(config)
+/// Unless secrets are to be shown, the config kept in the report is redacted
+/// too (each line holding a secret is replaced by the finding's redacted
+/// evidence): it would otherwise carry the very values the findings hide.
+pub fn image_config_secrets(scanner: &SecretScanner, config: &mut serde_json::Value) -> Vec<Finding> {
+    let found = scanner.scan_image_config(config);
+    if !scanner.show_secrets() {
+        for f in &found {
+            redact_config_line(config, &f.path, f.line, &f.evidence);
+        }
+    }
+    found
         .iter()
         .map(|f| drydock_secrets::to_finding(f, Location::file(f.path.clone())))
         .collect()
+}
+
+/// Replaces line `line` (1-based) of the config string that `path`
+/// (`config:Env[3]`, `config:Labels[key]`, `config:history[5].created_by`) names.
+fn redact_config_line(config: &mut serde_json::Value, path: &str, line: u32, evidence: &str) {
+    let Some(rest) = path.strip_prefix("config:") else {
+        return;
+    };
+    let inner_key = if config.get("config").is_some() { "config" } else { "Config" };
+    let (slot, prefix): (Option<&mut serde_json::Value>, String) = if let Some(i) = rest
+        .strip_prefix("Env[")
+        .and_then(|r| r.strip_suffix(']'))
+        .and_then(|n| n.parse::<usize>().ok())
+    {
+        (config.get_mut(inner_key).and_then(|c| c.get_mut("Env")).and_then(|e| e.get_mut(i)), String::new())
+    } else if let Some(k) = rest.strip_prefix("Labels[").and_then(|r| r.strip_suffix(']')) {
+        // Labels were scanned as `key=value`; the evidence carries that prefix.
+        (
+            config.get_mut(inner_key).and_then(|c| c.get_mut("Labels")).and_then(|l| l.get_mut(k)),
+            format!("{k}="),
+        )
+    } else if let Some(i) = rest
+        .strip_prefix("history[")
+        .and_then(|r| r.split_once(']'))
+        .and_then(|(n, _)| n.parse::<usize>().ok())
+    {
+        (
+            config.get_mut("history").and_then(|h| h.get_mut(i)).and_then(|h| h.get_mut("created_by")),
+            String::new(),
+        )
+    } else {
+        (None, String::new())
+    };
+    let Some(slot) = slot else {
+        return;
+    };
+    let Some(text) = slot.as_str() else {
+        return;
+    };
+    let redacted = evidence.strip_prefix(prefix.as_str()).unwrap_or(evidence);
+    let lines: Vec<String> = text
+        .split('\n')
+        .enumerate()
+        .map(|(n, l)| if n + 1 == line as usize { redacted.to_string() } else { l.to_string() })
+        .collect();
+    *slot = serde_json::Value::String(lines.join("\n"));
 }
 
 /// Misconfigurations of the Dockerfiles, Kubernetes manifests and Compose files under `root`.

@@ -120,19 +120,14 @@ impl Prefilter {
                 }
             }
         };
-        let mut i = 0;
-        if n >= 4 {
-            let last = n - 4;
-            while i <= last {
-                // In bounds: i + 4 <= n.
-                let x = fold(u32::from_le_bytes([hay[i], hay[i + 1], hay[i + 2], hay[i + 3]]));
-                if test(&self.four, hash(x)) || (self.has_three && test(&self.three, hash(x & 0x00ff_ffff)))
-                {
-                    check(i);
-                }
-                i += 1;
+        let three = if self.has_three { Some(&self.three) } else { None };
+        for (i, w) in hay.windows(4).enumerate() {
+            let x = fold(u32::from_le_bytes([w[0], w[1], w[2], w[3]]));
+            if test(&self.four, hash(x)) || three.is_some_and(|t| test(t, hash(x & 0x00ff_ffff))) {
+                check(i);
             }
         }
+        let mut i = n.saturating_sub(3);
         // The last three positions: too short for the 4-byte test.
         while i < n {
             check(i);
