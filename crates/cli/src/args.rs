@@ -27,10 +27,23 @@ pub struct Cli {
 pub struct GlobalArgs {
     /// Output format: table, json, cyclonedx, spdx-json, sarif, junit, html. Repeat for several;
     /// FORMAT=PATH writes that format to PATH
-    #[arg(short = 'f', long, global = true, value_name = "FORMAT[=PATH]", env = "DRYDOCK_FORMAT", value_delimiter = ',')]
+    #[arg(
+        short = 'f',
+        long,
+        global = true,
+        value_name = "FORMAT[=PATH]",
+        env = "DRYDOCK_FORMAT",
+        value_delimiter = ','
+    )]
     pub format: Vec<String>,
     /// Write the report to FILE instead of stdout (for the format without =PATH)
-    #[arg(short = 'o', long, global = true, value_name = "FILE", env = "DRYDOCK_OUTPUT")]
+    #[arg(
+        short = 'o',
+        long,
+        global = true,
+        value_name = "FILE",
+        env = "DRYDOCK_OUTPUT"
+    )]
     pub output: Option<PathBuf>,
     /// Cache directory (layer analyses, vulnerability database)
     #[arg(long, global = true, env = "DRYDOCK_CACHE_DIR", value_name = "DIR")]
@@ -45,7 +58,13 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true, env = "DRYDOCK_DEBUG")]
     pub debug: bool,
     /// Config file (default: ./drydock.yaml when present)
-    #[arg(short = 'c', long, global = true, env = "DRYDOCK_CONFIG", value_name = "FILE")]
+    #[arg(
+        short = 'c',
+        long,
+        global = true,
+        env = "DRYDOCK_CONFIG",
+        value_name = "FILE"
+    )]
     pub config: Option<PathBuf>,
     #[command(flatten)]
     pub scan: ScanFlags,
@@ -55,10 +74,23 @@ pub struct GlobalArgs {
 #[derive(Args, Debug, Clone, Default)]
 pub struct ScanFlags {
     /// Scanners to run: vuln, secret, misconfig
-    #[arg(long, global = true, value_delimiter = ',', env = "DRYDOCK_SCANNERS", value_name = "SCANNER,...")]
+    #[arg(
+        long,
+        global = true,
+        value_delimiter = ',',
+        env = "DRYDOCK_SCANNERS",
+        value_name = "SCANNER,..."
+    )]
     pub scanners: Vec<String>,
     /// Severities to report: UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL (default: all)
-    #[arg(short, long, global = true, value_delimiter = ',', env = "DRYDOCK_SEVERITY", value_name = "SEVERITY,...")]
+    #[arg(
+        short,
+        long,
+        global = true,
+        value_delimiter = ',',
+        env = "DRYDOCK_SEVERITY",
+        value_name = "SEVERITY,..."
+    )]
     pub severity: Vec<String>,
     /// Leave out vulnerabilities that have no fix yet
     #[arg(long, global = true, env = "DRYDOCK_IGNORE_UNFIXED")]
@@ -73,10 +105,22 @@ pub struct ScanFlags {
     #[arg(long, global = true, env = "DRYDOCK_IGNOREFILE", value_name = "FILE")]
     pub ignorefile: Option<PathBuf>,
     /// OpenVEX or CycloneDX VEX document; repeatable
-    #[arg(long, global = true, env = "DRYDOCK_VEX", value_delimiter = ',', value_name = "FILE")]
+    #[arg(
+        long,
+        global = true,
+        env = "DRYDOCK_VEX",
+        value_delimiter = ',',
+        value_name = "FILE"
+    )]
     pub vex: Vec<PathBuf>,
     /// Rule ids (secret or misconfiguration) to switch off; repeatable
-    #[arg(long = "disable-rule", global = true, env = "DRYDOCK_DISABLE_RULES", value_delimiter = ',', value_name = "ID")]
+    #[arg(
+        long = "disable-rule",
+        global = true,
+        env = "DRYDOCK_DISABLE_RULES",
+        value_delimiter = ',',
+        value_name = "ID"
+    )]
     pub disable_rules: Vec<String>,
     /// Report secrets in clear instead of redacted
     #[arg(long, global = true, env = "DRYDOCK_SHOW_SECRETS")]
@@ -85,32 +129,52 @@ pub struct ScanFlags {
     #[arg(long, global = true, env = "DRYDOCK_SECRET_RULES", value_name = "FILE")]
     pub secret_rules: Option<PathBuf>,
     /// Directory of Rego policies (conftest conventions: deny, warn, violation); repeatable
-    #[arg(long, global = true, env = "DRYDOCK_POLICY", value_delimiter = ',', value_name = "DIR")]
+    #[arg(
+        long,
+        global = true,
+        env = "DRYDOCK_POLICY",
+        value_delimiter = ',',
+        value_name = "DIR"
+    )]
     pub policy: Vec<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Scan a container image (local daemon, registry, or --input archive/layout)
-    #[command(after_help = "Examples:\n  drydock image myapp:1.0                      # the local Docker daemon first, then the registry\n  drydock image --image-src remote registry.example.com/team/app:2.3\n  drydock image --insecure localhost:5000/app:dev\n  drydock image --input app.tar                 # docker save output (classic or OCI)\n  drydock image --input ./oci-layout --platform linux/arm64\n  drydock image --input app.tar -f json -o report.json\n  drydock image --input app.tar --severity CRITICAL --exit-code 1 --ignore-unfixed")]
+    #[command(
+        after_help = "Examples:\n  drydock image myapp:1.0                      # the local Docker daemon first, then the registry\n  drydock image --image-src remote registry.example.com/team/app:2.3\n  drydock image --insecure localhost:5000/app:dev\n  drydock image --input app.tar                 # docker save output (classic or OCI)\n  drydock image --input ./oci-layout --platform linux/arm64\n  drydock image --input app.tar -f json -o report.json\n  drydock image --input app.tar --severity CRITICAL --exit-code 1 --ignore-unfixed"
+    )]
     Image(ImageArgs),
     /// Scan a root filesystem directory (OS packages and installed language packages)
-    #[command(after_help = "Examples:\n  drydock rootfs /                 # the host itself\n  drydock rootfs ./debian-rootfs -f cyclonedx -o sbom.json")]
+    #[command(
+        after_help = "Examples:\n  drydock rootfs /                 # the host itself\n  drydock rootfs ./debian-rootfs -f cyclonedx -o sbom.json"
+    )]
     Rootfs(DirArgs),
     /// Scan a project directory or repository (lockfiles, manifests); honours .gitignore
-    #[command(after_help = "Examples:\n  drydock fs .\n  drydock fs ./service -f sarif=drydock.sarif --exit-code 1")]
+    #[command(
+        after_help = "Examples:\n  drydock fs .\n  drydock fs ./service -f sarif=drydock.sarif --exit-code 1"
+    )]
     Fs(DirArgs),
     /// Write an SBOM (CycloneDX by default) of an image, archive or directory
-    #[command(after_help = "Examples:\n  drydock sbom myapp:1.0\n  drydock sbom --input app.tar -f spdx-json -o app.spdx.json\n  drydock sbom ./my-project")]
+    #[command(
+        after_help = "Examples:\n  drydock sbom myapp:1.0\n  drydock sbom --input app.tar -f spdx-json -o app.spdx.json\n  drydock sbom ./my-project"
+    )]
     Sbom(SbomArgs),
     /// Scan Dockerfiles, Kubernetes manifests and Compose files for misconfigurations
-    #[command(after_help = "Examples:\n  drydock config .\n  drydock config deploy/app.yaml --policy ./policies\n  drydock config . -f sarif=config.sarif --severity HIGH,CRITICAL --exit-code 1")]
+    #[command(
+        after_help = "Examples:\n  drydock config .\n  drydock config deploy/app.yaml --policy ./policies\n  drydock config . -f sarif=config.sarif --severity HIGH,CRITICAL --exit-code 1"
+    )]
     Config(DirArgs),
     /// Find secrets in every commit of every branch of a git repository
-    #[command(after_help = "Examples:\n  drydock git .\n  drydock git ../service -f json -o secrets.json --exit-code 1")]
+    #[command(
+        after_help = "Examples:\n  drydock git .\n  drydock git ../service -f json -o secrets.json --exit-code 1"
+    )]
     Git(DirArgs),
     /// Scan an SBOM (CycloneDX or SPDX JSON) for vulnerabilities
-    #[command(after_help = "Examples:\n  drydock sbom-scan sbom.cdx.json\n  drydock sbom-scan app.spdx.json --severity HIGH,CRITICAL --exit-code 1")]
+    #[command(
+        after_help = "Examples:\n  drydock sbom-scan sbom.cdx.json\n  drydock sbom-scan app.spdx.json --severity HIGH,CRITICAL --exit-code 1"
+    )]
     SbomScan(SbomScanArgs),
     /// Manage the vulnerability database
     #[command(subcommand)]
@@ -119,7 +183,9 @@ pub enum Command {
     #[command(subcommand)]
     Audit(AuditCommand),
     /// Inventory the Docker daemon's containers, images and published ports, and find sprawl
-    #[command(after_help = "Examples:\n  drydock inventory\n  drydock inventory --exited-days 14 --require-label team,service\n  drydock inventory --prune-plan            # print the docker commands that would clean up\n  drydock inventory --apply                 # run exactly those commands\n  drydock inventory -f json -o sprawl.json --exit-code 1")]
+    #[command(
+        after_help = "Examples:\n  drydock inventory\n  drydock inventory --exited-days 14 --require-label team,service\n  drydock inventory --prune-plan            # print the docker commands that would clean up\n  drydock inventory --apply                 # run exactly those commands\n  drydock inventory -f json -o sprawl.json --exit-code 1"
+    )]
     Inventory(InventoryArgs),
     /// Empty drydock's caches
     #[command(after_help = "Examples:\n  drydock clean --cache")]
@@ -131,7 +197,9 @@ pub enum Command {
 #[derive(Subcommand, Debug)]
 pub enum AuditCommand {
     /// The Docker daemon, its images and containers against the CIS Docker Benchmark 1.6
-    #[command(after_help = "Examples:\n  drydock audit docker\n  drydock audit docker --label app=shop --include-stopped\n  drydock audit docker -f sarif=cis.sarif -f table --exit-code 1\n  DOCKER_HOST=tcp://10.0.0.5:2376 drydock audit docker")]
+    #[command(
+        after_help = "Examples:\n  drydock audit docker\n  drydock audit docker --label app=shop --include-stopped\n  drydock audit docker -f sarif=cis.sarif -f table --exit-code 1\n  DOCKER_HOST=tcp://10.0.0.5:2376 drydock audit docker"
+    )]
     Docker(AuditDockerArgs),
 }
 
@@ -188,13 +256,17 @@ pub struct InventoryArgs {
 #[derive(Subcommand, Debug)]
 pub enum DbCommand {
     /// Import OSV advisories (JSON files, directories, all.zip archives) into the local database
-    #[command(after_help = "Examples:\n  drydock db import ./osv-advisories/\n  drydock db import Debian-all.zip PyPI-all.zip")]
+    #[command(
+        after_help = "Examples:\n  drydock db import ./osv-advisories/\n  drydock db import Debian-all.zip PyPI-all.zip"
+    )]
     Import {
         #[arg(value_name = "PATH", required = true)]
         paths: Vec<PathBuf>,
     },
     /// Download <mirror>/<Ecosystem>/all.zip for each ecosystem and swap the new database in atomically
-    #[command(after_help = "Examples:\n  drydock db update\n  drydock db update --ecosystem Debian --ecosystem PyPI\n  drydock db update --mirror http://mirror.internal/osv")]
+    #[command(
+        after_help = "Examples:\n  drydock db update\n  drydock db update --ecosystem Debian --ecosystem PyPI\n  drydock db update --mirror http://mirror.internal/osv"
+    )]
     Update {
         /// Mirror base URL (default: OSV.dev's public bucket)
         #[arg(long, value_name = "URL", env = "DRYDOCK_DB_MIRROR")]
@@ -223,10 +295,20 @@ pub struct ImageOpts {
     #[arg(short, long, value_name = "FILE|DIR")]
     pub input: Option<PathBuf>,
     /// Platform to pick from multi-platform images
-    #[arg(long, default_value = "linux/amd64", value_name = "OS/ARCH[/VARIANT]", env = "DRYDOCK_PLATFORM")]
+    #[arg(
+        long,
+        default_value = "linux/amd64",
+        value_name = "OS/ARCH[/VARIANT]",
+        env = "DRYDOCK_PLATFORM"
+    )]
     pub platform: String,
     /// Where to look for REF, in order
-    #[arg(long, default_value = "docker,remote", value_name = "SRC,...", env = "DRYDOCK_IMAGE_SRC")]
+    #[arg(
+        long,
+        default_value = "docker,remote",
+        value_name = "SRC,...",
+        env = "DRYDOCK_IMAGE_SRC"
+    )]
     pub image_src: String,
     /// Talk plain HTTP to the registry and skip certificate checks
     #[arg(long, env = "DRYDOCK_INSECURE")]

@@ -139,6 +139,9 @@ mod tests {
         let p = dir.path().join("drydock.yaml");
         std::fs::write(&p, "severty: [HIGH]\n").unwrap();
         let err = load(&p).unwrap_err().to_string();
-        assert!(err.contains("drydock.yaml") && err.contains("severty"), "{err}");
+        assert!(
+            err.contains("drydock.yaml") && err.contains("severty"),
+            "{err}"
+        );
     }
 }

@@ -8,7 +8,8 @@ use std::path::Path;
 
 pub fn run(g: &GlobalArgs, cache_dir: &Path, cmd: &DbCommand) -> Result<u8> {
     let db_path = default_db_path(cache_dir);
-    std::fs::create_dir_all(cache_dir).with_context(|| format!("creating {}", cache_dir.display()))?;
+    std::fs::create_dir_all(cache_dir)
+        .with_context(|| format!("creating {}", cache_dir.display()))?;
     match cmd {
         DbCommand::Import { paths } => {
             // A new database starts from the shipped baseline, so importing one
@@ -38,12 +39,17 @@ pub fn run(g: &GlobalArgs, cache_dir: &Path, cmd: &DbCommand) -> Result<u8> {
         }
         DbCommand::Update { mirror, ecosystems } => {
             let ecos: Vec<String> = if ecosystems.is_empty() {
-                drydock_vulndb::DEFAULT_ECOSYSTEMS.iter().map(|s| s.to_string()).collect()
+                drydock_vulndb::DEFAULT_ECOSYSTEMS
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect()
             } else {
                 ecosystems.clone()
             };
             let mut opts = UpdateOptions::new(
-                mirror.clone().unwrap_or_else(|| drydock_vulndb::DEFAULT_MIRROR.to_string()),
+                mirror
+                    .clone()
+                    .unwrap_or_else(|| drydock_vulndb::DEFAULT_MIRROR.to_string()),
                 ecos,
             );
             opts.seed = Seed::Baseline;
@@ -54,7 +60,11 @@ pub fn run(g: &GlobalArgs, cache_dir: &Path, cmd: &DbCommand) -> Result<u8> {
                 }
                 eprintln!(
                     "{} {} (built {})",
-                    if report.replaced { "new database" } else { "database unchanged" },
+                    if report.replaced {
+                        "new database"
+                    } else {
+                        "database unchanged"
+                    },
                     report.db.content_hash,
                     report.db.built_at
                 );
@@ -87,7 +97,11 @@ pub fn run(g: &GlobalArgs, cache_dir: &Path, cmd: &DbCommand) -> Result<u8> {
                 }
                 writeln!(w, "ecosystems:")?;
                 for e in &status.ecosystems {
-                    writeln!(w, "  {:<20} {:>7} advisories {:>7} packages", e.ecosystem, e.advisories, e.packages)?;
+                    writeln!(
+                        w,
+                        "  {:<20} {:>7} advisories {:>7} packages",
+                        e.ecosystem, e.advisories, e.packages
+                    )?;
                 }
             }
             Ok(0)

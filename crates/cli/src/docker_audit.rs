@@ -11,7 +11,8 @@ fn rule_config(path: Option<&std::path::Path>) -> Result<drydock_audit::RuleConf
     match path {
         None => Ok(drydock_audit::RuleConfig::default()),
         Some(p) => {
-            let text = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+            let text =
+                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
             drydock_audit::RuleConfig::parse(&text, &p.display().to_string())
                 .map_err(|e| crate::usage(e.to_string()))
         }
@@ -78,8 +79,11 @@ pub fn inventory(g: &GlobalArgs, a: &InventoryArgs) -> Result<u8> {
         require_labels: a.require_label.clone(),
         ..Default::default()
     };
-    let inv = drydock_audit::inventory(&opts).context("reading the Docker daemon's containers and images")?;
-    let table_to_stdout = outputs.iter().any(|o| o.path.is_none() && o.format == crate::output::Format::Table);
+    let inv = drydock_audit::inventory(&opts)
+        .context("reading the Docker daemon's containers and images")?;
+    let table_to_stdout = outputs
+        .iter()
+        .any(|o| o.path.is_none() && o.format == crate::output::Format::Table);
     if table_to_stdout || !g.quiet {
         // The inventory itself, for people; machines read the report's findings.
         let mut w: Box<dyn Write> = if table_to_stdout {
@@ -89,18 +93,38 @@ pub fn inventory(g: &GlobalArgs, a: &InventoryArgs) -> Result<u8> {
         };
         writeln!(w, "Containers ({}):", inv.containers.len())?;
         for c in &inv.containers {
-            writeln!(w, "  {:<24} {:<10} {:<30} restarts {}", c.name, c.state, c.image, c.restart_count)?;
+            writeln!(
+                w,
+                "  {:<24} {:<10} {:<30} restarts {}",
+                c.name, c.state, c.image, c.restart_count
+            )?;
         }
         writeln!(w, "Images ({}):", inv.images.len())?;
         for i in &inv.images {
-            let short = i.id.trim_start_matches("sha256:").get(..12).unwrap_or(&i.id);
-            writeln!(w, "  {short} {:<40} created {}", i.repo_tags.join(","), i.created)?;
+            let short =
+                i.id.trim_start_matches("sha256:")
+                    .get(..12)
+                    .unwrap_or(&i.id);
+            writeln!(
+                w,
+                "  {short} {:<40} created {}",
+                i.repo_tags.join(","),
+                i.created
+            )?;
         }
         let exposure = inv.exposure();
         writeln!(w, "Published ports ({}):", exposure.len())?;
         for (name, p) in exposure {
-            let flag = if p.all_interfaces() { "  <- all interfaces" } else { "" };
-            writeln!(w, "  {}:{} -> {name}:{}/{}{flag}", p.host_ip, p.host_port, p.container_port, p.proto)?;
+            let flag = if p.all_interfaces() {
+                "  <- all interfaces"
+            } else {
+                ""
+            };
+            writeln!(
+                w,
+                "  {}:{} -> {name}:{}/{}{flag}",
+                p.host_ip, p.host_port, p.container_port, p.proto
+            )?;
         }
         writeln!(w)?;
     }
@@ -114,12 +138,19 @@ pub fn inventory(g: &GlobalArgs, a: &InventoryArgs) -> Result<u8> {
     }
     if a.apply {
         let outcome = drydock_audit::apply_prune(&plan).context("applying the prune plan")?;
-        eprintln!("removed {}, skipped {}", outcome.removed.len(), outcome.skipped.len());
+        eprintln!(
+            "removed {}, skipped {}",
+            outcome.removed.len(),
+            outcome.skipped.len()
+        );
         for s in &outcome.skipped {
             eprintln!("  skipped {}: {}", s.action.command, s.reason);
         }
     }
-    let mut report = report("docker".into(), drydock_audit::results_to_findings(&inv.findings));
+    let mut report = report(
+        "docker".into(),
+        drydock_audit::results_to_findings(&inv.findings),
+    );
     let outcome = drydock_policy::apply(&policy, &mut report, &drydock_policy::today_utc());
     crate::output::write_all(&report, &outputs)?;
     Ok(outcome.exit_code)

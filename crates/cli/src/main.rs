@@ -58,7 +58,11 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             eprintln!("error: {e:#}");
-            ExitCode::from(if is_usage(&e) { EXIT_USAGE } else { EXIT_SCAN_ERROR })
+            ExitCode::from(if is_usage(&e) {
+                EXIT_USAGE
+            } else {
+                EXIT_SCAN_ERROR
+            })
         }
     }
 }
@@ -82,7 +86,9 @@ fn init_tracing(g: &GlobalArgs) {
 }
 
 fn cache_dir(g: &GlobalArgs) -> PathBuf {
-    g.cache_dir.clone().unwrap_or_else(drydock_image::default_cache_dir)
+    g.cache_dir
+        .clone()
+        .unwrap_or_else(drydock_image::default_cache_dir)
 }
 
 fn run(cli: Cli) -> Result<u8> {
@@ -90,15 +96,26 @@ fn run(cli: Cli) -> Result<u8> {
     let cwd = std::env::current_dir().context("reading the working directory")?;
     if let Some(path) = config::locate(g.config.as_deref(), &cwd) {
         let file = config::load(&path)?;
-        let dir = path.parent().map(Path::to_path_buf).unwrap_or_else(|| cwd.clone());
+        let dir = path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| cwd.clone());
         config::apply(&mut g, file, &dir);
     }
     init_tracing(&g);
     let g = &g;
     match &cli.command {
         Command::Image(a) => scan_and_report(g, Target::Image(a.clone()), Defaults::SCAN),
-        Command::Rootfs(a) => scan_and_report(g, Target::Dir(a.dir.clone(), ArtifactKind::Rootfs), Defaults::SCAN),
-        Command::Fs(a) => scan_and_report(g, Target::Dir(a.dir.clone(), ArtifactKind::Filesystem), Defaults::SCAN),
+        Command::Rootfs(a) => scan_and_report(
+            g,
+            Target::Dir(a.dir.clone(), ArtifactKind::Rootfs),
+            Defaults::SCAN,
+        ),
+        Command::Fs(a) => scan_and_report(
+            g,
+            Target::Dir(a.dir.clone(), ArtifactKind::Filesystem),
+            Defaults::SCAN,
+        ),
         Command::Sbom(a) => {
             let target = if a.opts.input.is_some() {
                 Target::Image(ImageArgs {
@@ -106,17 +123,19 @@ fn run(cli: Cli) -> Result<u8> {
                     opts: a.opts.clone(),
                 })
             } else {
-                let t = a
-                    .target
-                    .clone()
-                    .ok_or_else(|| usage("drydock sbom needs a TARGET (image reference or directory) or --input"))?;
+                let t = a.target.clone().ok_or_else(|| {
+                    usage("drydock sbom needs a TARGET (image reference or directory) or --input")
+                })?;
                 let p = PathBuf::from(&t);
                 if p.is_dir() {
                     Target::Dir(p, ArtifactKind::Filesystem)
                 } else if p.is_file() {
                     let mut opts = a.opts.clone();
                     opts.input = Some(p);
-                    Target::Image(ImageArgs { reference: None, opts })
+                    Target::Image(ImageArgs {
+                        reference: None,
+                        opts,
+                    })
                 } else {
                     Target::Image(ImageArgs {
                         reference: Some(t),
@@ -204,7 +223,12 @@ fn scanners(g: &GlobalArgs, defaults: &Defaults) -> Result<scanners::Selected> {
     let list: Vec<String> = if g.scan.scanners.is_empty() {
         defaults.scanners.iter().map(|s| s.to_string()).collect()
     } else {
-        g.scan.scanners.iter().map(|s| s.trim().to_ascii_lowercase()).filter(|s| !s.is_empty() && s != "none").collect()
+        g.scan
+            .scanners
+            .iter()
+            .map(|s| s.trim().to_ascii_lowercase())
+            .filter(|s| !s.is_empty() && s != "none")
+            .collect()
     };
     scanners::Selected::parse(&list)
 }
@@ -232,9 +256,16 @@ pub(crate) fn policy(g: &GlobalArgs, cwd: &Path) -> Result<drydock_policy::Polic
         .scan
         .severity
         .iter()
-        .map(|s| s.parse::<drydock_core::Severity>().map_err(|e| usage(e.to_string())))
+        .map(|s| {
+            s.parse::<drydock_core::Severity>()
+                .map_err(|e| usage(e.to_string()))
+        })
         .collect::<Result<Vec<_>>>()?;
-    let ignore_path = g.scan.ignorefile.clone().or_else(|| drydock_policy::discover(cwd));
+    let ignore_path = g
+        .scan
+        .ignorefile
+        .clone()
+        .or_else(|| drydock_policy::discover(cwd));
     let ignore = match ignore_path {
         Some(p) => Some(drydock_policy::IgnoreFile::load(&p)?),
         None => None,
@@ -271,9 +302,12 @@ fn scan_and_report(g: &GlobalArgs, target: Target, defaults: Defaults) -> Result
         Target::Config(path) => {
             let cs = scanners::config_scanner(&g.scan.policy, &g.scan.disable_rules)?;
             if path.is_file() {
-                let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+                let bytes =
+                    std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
                 let name = path.display().to_string();
-                extra_findings = cs.scan_file(&name, &bytes).with_context(|| format!("scanning {name}"))?;
+                extra_findings = cs
+                    .scan_file(&name, &bytes)
+                    .with_context(|| format!("scanning {name}"))?;
             } else {
                 let (f, w) = scanners::misconfig_dir(&cs, &path)?;
                 extra_findings = f;
@@ -288,8 +322,11 @@ fn scan_and_report(g: &GlobalArgs, target: Target, defaults: Defaults) -> Result
         }
         Target::Git(path) => {
             let secrets = secret_scanner(g)?;
-            let out = drydock_secrets::scan_git(&path, &drydock_secrets::GitOptions { scanner: &secrets })
-                .with_context(|| format!("scanning the history of {}", path.display()))?;
+            let out = drydock_secrets::scan_git(
+                &path,
+                &drydock_secrets::GitOptions { scanner: &secrets },
+            )
+            .with_context(|| format!("scanning the history of {}", path.display()))?;
             extra_findings = out.findings;
             extra_warnings = out.warnings;
             let artifact = drydock_core::Artifact {
@@ -300,15 +337,20 @@ fn scan_and_report(g: &GlobalArgs, target: Target, defaults: Defaults) -> Result
             (artifact, drydock_core::Inventory::default(), Vec::new())
         }
         Target::Sbom(path) => {
-            let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-            let (mut artifact, inventory) =
-                drydock_sbom::read(&bytes).with_context(|| format!("reading SBOM {}", path.display()))?;
+            let bytes =
+                std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            let (mut artifact, inventory) = drydock_sbom::read(&bytes)
+                .with_context(|| format!("reading SBOM {}", path.display()))?;
             artifact.name = path.display().to_string();
             artifact.kind = ArtifactKind::Sbom;
             (artifact, inventory, Vec::new())
         }
         Target::Image(a) => {
-            let secrets = if scanners.secret { Some(secret_scanner(g)?) } else { None };
+            let secrets = if scanners.secret {
+                Some(secret_scanner(g)?)
+            } else {
+                None
+            };
             if scanners.misconfig {
                 extra_warnings.push(ScanWarning {
                     input: "misconfig".into(),
@@ -320,13 +362,14 @@ fn scan_and_report(g: &GlobalArgs, target: Target, defaults: Defaults) -> Result
                 extra_findings.extend(scanners::image_config_secrets(sc, cfg));
             }
             extra_findings.extend(scan.findings.iter().cloned());
-            let inventory = drydock_catalog::inventory::assemble(scan.merged.files.iter().map(|f| {
-                drydock_catalog::inventory::FoundFile {
-                    path: &f.path,
-                    os: f.output.os.as_ref(),
-                    packages: &f.output.packages,
-                }
-            }));
+            let inventory =
+                drydock_catalog::inventory::assemble(scan.merged.files.iter().map(|f| {
+                    drydock_catalog::inventory::FoundFile {
+                        path: &f.path,
+                        os: f.output.os.as_ref(),
+                        packages: &f.output.packages,
+                    }
+                }));
             (scan.artifact, inventory, scan.warnings)
         }
         Target::Dir(dir, kind) => {
@@ -338,13 +381,14 @@ fn scan_and_report(g: &GlobalArgs, target: Target, defaults: Defaults) -> Result
             }
             let scan = inventory_scan(g, ScanTarget::Dir(dir, kind), &cache_root, scanners.secret)?;
             extra_findings.extend(scan.findings.iter().cloned());
-            let inventory = drydock_catalog::inventory::assemble(scan.merged.files.iter().map(|f| {
-                drydock_catalog::inventory::FoundFile {
-                    path: &f.path,
-                    os: f.output.os.as_ref(),
-                    packages: &f.output.packages,
-                }
-            }));
+            let inventory =
+                drydock_catalog::inventory::assemble(scan.merged.files.iter().map(|f| {
+                    drydock_catalog::inventory::FoundFile {
+                        path: &f.path,
+                        os: f.output.os.as_ref(),
+                        packages: &f.output.packages,
+                    }
+                }));
             (scan.artifact, inventory, scan.warnings)
         }
     };
@@ -389,7 +433,10 @@ fn inventory_scan(
             "{:?}|{:?}|{}",
             g.scan.disable_rules, g.scan.secret_rules, g.scan.show_secrets
         );
-        analyzers.push(Box::new(scanners::SecretAnalyzer::new(secret_scanner(g)?, &key)));
+        analyzers.push(Box::new(scanners::SecretAnalyzer::new(
+            secret_scanner(g)?,
+            &key,
+        )));
     }
     let fingerprint = drydock_core::analyze::analyzers_fingerprint(&analyzers);
     let cache = LayerCache::new(cache_root, &fingerprint);
@@ -408,7 +455,9 @@ fn inventory_scan(
                 drydock_image::scan_input(input, reference.as_deref(), &platform, &opts)
                     .with_context(|| format!("scanning {}", input.display()))?
             } else {
-                let reference = reference.ok_or_else(|| usage("drydock image needs an image reference or --input FILE|DIR"))?;
+                let reference = reference.ok_or_else(|| {
+                    usage("drydock image needs an image reference or --input FILE|DIR")
+                })?;
                 let sources = args::parse_image_src(&a.image_src)?;
                 let reg = drydock_image::registry::RegistryOptions {
                     insecure: a.insecure,
@@ -427,7 +476,8 @@ fn inventory_scan(
                 skip: vec![cache_root.to_path_buf()],
                 progress: bar.as_progress(),
             };
-            drydock_image::dir::scan_dir(&dir, kind, &opts).with_context(|| format!("scanning {}", dir.display()))?
+            drydock_image::dir::scan_dir(&dir, kind, &opts)
+                .with_context(|| format!("scanning {}", dir.display()))?
         }
     };
     bar.finish();
@@ -437,9 +487,11 @@ fn inventory_scan(
 /// Matches the inventory against the vulnerability database (the user's, else
 /// the baseline shipped inside the binary).
 fn vuln_scan(report: &mut Report, cache_root: &Path) -> Result<()> {
-    let db = drydock_vulndb::open_default(cache_root).context("opening the vulnerability database")?;
+    let db =
+        drydock_vulndb::open_default(cache_root).context("opening the vulnerability database")?;
     let (findings, warnings): (Vec<_>, Vec<ScanWarning>) =
-        drydock_vulndb::match_inventory(&db, &report.inventory).context("matching vulnerabilities")?;
+        drydock_vulndb::match_inventory(&db, &report.inventory)
+            .context("matching vulnerabilities")?;
     report.findings.extend(findings);
     report.warnings.extend(warnings);
     report.db = Some(db.info().clone());

@@ -26,9 +26,11 @@ impl Format {
             "sarif" => Format::Sarif,
             "junit" => Format::Junit,
             "html" => Format::Html,
-            other => return Err(crate::usage(format!(
-                "unknown format {other:?} (expected table, json, cyclonedx, spdx-json, sarif, junit, html)"
-            ))),
+            other => {
+                return Err(crate::usage(format!(
+                    "unknown format {other:?} (expected table, json, cyclonedx, spdx-json, sarif, junit, html)"
+                )));
+            }
         })
     }
 }
@@ -42,11 +44,18 @@ pub struct Output {
 
 /// `-f table -f sarif=out.sarif -o x`: each `FORMAT=PATH` goes to its path; the
 /// format without a path goes to `--output` or stdout. At most one to stdout.
-pub fn parse_formats(formats: &[String], output: Option<&Path>, default: &str) -> Result<Vec<Output>> {
+pub fn parse_formats(
+    formats: &[String],
+    output: Option<&Path>,
+    default: &str,
+) -> Result<Vec<Output>> {
     let list: Vec<String> = if formats.is_empty() {
         vec![default.to_string()]
     } else {
-        formats.iter().flat_map(|f| f.split(',').map(str::to_string)).collect()
+        formats
+            .iter()
+            .flat_map(|f| f.split(',').map(str::to_string))
+            .collect()
     };
     let mut outs = Vec::new();
     let mut bare = 0;
@@ -79,7 +88,10 @@ pub fn write_all(report: &Report, outputs: &[Output]) -> Result<()> {
             Some(p) => {
                 // Written beside the target and renamed, so a failed run never
                 // leaves a truncated report where CI expects a whole one.
-                let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+                let dir = p
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."));
                 let mut tmp = tempfile::NamedTempFile::new_in(dir)
                     .with_context(|| format!("creating a file in {}", dir.display()))?;
                 {
@@ -88,7 +100,8 @@ pub fn write_all(report: &Report, outputs: &[Output]) -> Result<()> {
                         .with_context(|| format!("writing {}", p.display()))?;
                     w.flush()?;
                 }
-                tmp.persist(p).with_context(|| format!("writing {}", p.display()))?;
+                tmp.persist(p)
+                    .with_context(|| format!("writing {}", p.display()))?;
             }
             None => {
                 let stdout = io::stdout();

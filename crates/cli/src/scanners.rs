@@ -46,7 +46,9 @@ pub struct SecretSettings<'a> {
 
 pub fn secret_scanner(s: &SecretSettings<'_>) -> Result<SecretScanner> {
     let user_rules = match s.rules {
-        Some(p) => vec![drydock_secrets::load_user_rules(p).map_err(|e| crate::usage(e.to_string()))?],
+        Some(p) => {
+            vec![drydock_secrets::load_user_rules(p).map_err(|e| crate::usage(e.to_string()))?]
+        }
         None => Vec::new(),
     };
     let opts = drydock_secrets::ScannerOptions {
@@ -74,7 +76,10 @@ impl SecretAnalyzer {
             h ^= u32::from(b);
             h = h.wrapping_mul(0x0100_0193);
         }
-        SecretAnalyzer { scanner, version: h }
+        SecretAnalyzer {
+            scanner,
+            version: h,
+        }
     }
 }
 
@@ -113,7 +118,10 @@ impl Analyzer for SecretAnalyzer {
 /// Unless secrets are to be shown, the config kept in the report is redacted
 /// too (each line holding a secret is replaced by the finding's redacted
 /// evidence): it would otherwise carry the very values the findings hide.
-pub fn image_config_secrets(scanner: &SecretScanner, config: &mut serde_json::Value) -> Vec<Finding> {
+pub fn image_config_secrets(
+    scanner: &SecretScanner,
+    config: &mut serde_json::Value,
+) -> Vec<Finding> {
     let found = scanner.scan_image_config(config);
     if !scanner.show_secrets() {
         for f in &found {
@@ -132,17 +140,33 @@ fn redact_config_line(config: &mut serde_json::Value, path: &str, line: u32, evi
     let Some(rest) = path.strip_prefix("config:") else {
         return;
     };
-    let inner_key = if config.get("config").is_some() { "config" } else { "Config" };
+    let inner_key = if config.get("config").is_some() {
+        "config"
+    } else {
+        "Config"
+    };
     let (slot, prefix): (Option<&mut serde_json::Value>, String) = if let Some(i) = rest
         .strip_prefix("Env[")
         .and_then(|r| r.strip_suffix(']'))
         .and_then(|n| n.parse::<usize>().ok())
     {
-        (config.get_mut(inner_key).and_then(|c| c.get_mut("Env")).and_then(|e| e.get_mut(i)), String::new())
-    } else if let Some(k) = rest.strip_prefix("Labels[").and_then(|r| r.strip_suffix(']')) {
+        (
+            config
+                .get_mut(inner_key)
+                .and_then(|c| c.get_mut("Env"))
+                .and_then(|e| e.get_mut(i)),
+            String::new(),
+        )
+    } else if let Some(k) = rest
+        .strip_prefix("Labels[")
+        .and_then(|r| r.strip_suffix(']'))
+    {
         // Labels were scanned as `key=value`; the evidence carries that prefix.
         (
-            config.get_mut(inner_key).and_then(|c| c.get_mut("Labels")).and_then(|l| l.get_mut(k)),
+            config
+                .get_mut(inner_key)
+                .and_then(|c| c.get_mut("Labels"))
+                .and_then(|l| l.get_mut(k)),
             format!("{k}="),
         )
     } else if let Some(i) = rest
@@ -151,7 +175,10 @@ fn redact_config_line(config: &mut serde_json::Value, path: &str, line: u32, evi
         .and_then(|(n, _)| n.parse::<usize>().ok())
     {
         (
-            config.get_mut("history").and_then(|h| h.get_mut(i)).and_then(|h| h.get_mut("created_by")),
+            config
+                .get_mut("history")
+                .and_then(|h| h.get_mut(i))
+                .and_then(|h| h.get_mut("created_by")),
             String::new(),
         )
     } else {
@@ -167,7 +194,13 @@ fn redact_config_line(config: &mut serde_json::Value, path: &str, line: u32, evi
     let lines: Vec<String> = text
         .split('\n')
         .enumerate()
-        .map(|(n, l)| if n + 1 == line as usize { redacted.to_string() } else { l.to_string() })
+        .map(|(n, l)| {
+            if n + 1 == line as usize {
+                redacted.to_string()
+            } else {
+                l.to_string()
+            }
+        })
         .collect();
     *slot = serde_json::Value::String(lines.join("\n"));
 }
@@ -183,13 +216,21 @@ pub fn misconfig_dir(
     Ok((scan.findings, scan.warnings))
 }
 
-pub fn config_scanner(policy_dirs: &[std::path::PathBuf], disabled: &[String]) -> Result<drydock_config::ConfigScanner> {
+pub fn config_scanner(
+    policy_dirs: &[std::path::PathBuf],
+    disabled: &[String],
+) -> Result<drydock_config::ConfigScanner> {
     let s = drydock_config::ConfigScanner::new()
-        .disable(disabled.iter().filter(|d| drydock_config::rule(d).is_some()))
+        .disable(
+            disabled
+                .iter()
+                .filter(|d| drydock_config::rule(d).is_some()),
+        )
         .map_err(|e| crate::usage(e.to_string()))?;
     if policy_dirs.is_empty() {
         Ok(s)
     } else {
-        s.with_policy_dirs(policy_dirs).map_err(|e| crate::usage(e.to_string()))
+        s.with_policy_dirs(policy_dirs)
+            .map_err(|e| crate::usage(e.to_string()))
     }
 }

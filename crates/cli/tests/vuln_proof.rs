@@ -9,7 +9,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 fn data(sub: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(sub)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(sub)
 }
 
 fn scan(args: &[&str], target: &Path) -> Value {
@@ -23,7 +25,11 @@ fn scan(args: &[&str], target: &Path) -> Value {
         .args(["-f", "json", "-q", "--scanners", "vuln"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "drydock failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "drydock failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -37,7 +43,13 @@ fn findings(report: &Value) -> Vec<(BTreeSet<String>, String, String, String)> {
         .filter(|f| f["kind"] == "vulnerability")
         .map(|f| {
             let mut ids: BTreeSet<String> = [f["id"].as_str().unwrap().to_string()].into();
-            ids.extend(f["aliases"].as_array().into_iter().flatten().filter_map(|a| a.as_str().map(str::to_string)));
+            ids.extend(
+                f["aliases"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|a| a.as_str().map(str::to_string)),
+            );
             let pkg = packages
                 .iter()
                 .find(|p| {
@@ -46,10 +58,15 @@ fn findings(report: &Value) -> Vec<(BTreeSet<String>, String, String, String)> {
                         p["purl"].as_str().unwrap(),
                         p["location"]["path"].as_str().unwrap_or("")
                     );
-                    Some(bom_ref.as_str()) == f["package_ref"].as_str() || Some(p["purl"].as_str().unwrap()) == f["package_ref"].as_str()
+                    Some(bom_ref.as_str()) == f["package_ref"].as_str()
+                        || Some(p["purl"].as_str().unwrap()) == f["package_ref"].as_str()
                 })
                 .unwrap_or_else(|| panic!("finding {f} names no package of the inventory"));
-            let src = pkg["source_name"].as_str().or(pkg["name"].as_str()).unwrap().to_string();
+            let src = pkg["source_name"]
+                .as_str()
+                .or(pkg["name"].as_str())
+                .unwrap()
+                .to_string();
             (
                 ids,
                 src,
@@ -70,7 +87,10 @@ fn dpkg_sources(rootfs: &Path) -> Vec<(String, String)> {
     ]));
     let mut v: Vec<(String, String)> = out
         .lines()
-        .filter_map(|l| l.split_once(' ').map(|(a, b)| (a.to_string(), b.to_string())))
+        .filter_map(|l| {
+            l.split_once(' ')
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+        })
         .collect();
     v.sort();
     v.dedup();
@@ -108,7 +128,12 @@ fn fixed_of(record: &Value) -> String {
 fn debian12_plain_bookworm_then_upgraded() {
     let rootfs = kit::bookworm_rootfs();
     let report = scan(&["rootfs"], &rootfs);
-    assert!(report["db"]["content_hash"].as_str().is_some_and(|h| !h.is_empty()), "report names its database");
+    assert!(
+        report["db"]["content_hash"]
+            .as_str()
+            .is_some_and(|h| !h.is_empty()),
+        "report names its database"
+    );
     let got = findings(&report);
     let installed = dpkg_sources(&rootfs);
     let mut expected = 0;
@@ -118,25 +143,48 @@ fn debian12_plain_bookworm_then_upgraded() {
         let fixed = fixed_of(&rec);
         for (_, ver) in installed.iter().filter(|(s, _)| s == src) {
             let vulnerable = dpkg_lt(ver, &fixed);
-            let reported = got.iter().any(|(ids, s, f, _)| ids.contains(cve) && s == src && *f == fixed);
-            assert_eq!(reported, vulnerable, "{cve} in {src} {ver} (fixed in {fixed}): dpkg says vulnerable={vulnerable}");
+            let reported = got
+                .iter()
+                .any(|(ids, s, f, _)| ids.contains(cve) && s == src && *f == fixed);
+            assert_eq!(
+                reported, vulnerable,
+                "{cve} in {src} {ver} (fixed in {fixed}): dpkg says vulnerable={vulnerable}"
+            );
             expected += vulnerable as usize;
         }
     }
-    assert!(expected >= 5, "the fixture should hold vulnerable packages, found {expected}");
+    assert!(
+        expected >= 5,
+        "the fixture should hold vulnerable packages, found {expected}"
+    );
 
     // After `apt-get upgrade` from bookworm-security, no Debian finding at all.
     let upgraded = kit::workspace_root().join(".test-cache/rootfs-bookworm-upgraded");
-    assert!(upgraded.join(".drydock-complete").exists(), "run scripts/test-fixtures.sh");
+    assert!(
+        upgraded.join(".drydock-complete").exists(),
+        "run scripts/test-fixtures.sh"
+    );
     let after = findings(&scan(&["rootfs"], &upgraded));
-    assert_eq!(after, vec![], "findings left after upgrading from bookworm-security");
+    assert_eq!(
+        after,
+        vec![],
+        "findings left after upgrading from bookworm-security"
+    );
 }
 
 /// pip installs a package version into a target directory.
 fn pip_install(dir: &Path, spec: &str) {
     kit::run(
         std::process::Command::new("python3")
-            .args(["-m", "pip", "install", "-q", "--no-deps", "--disable-pip-version-check", "--target"])
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "-q",
+                "--no-deps",
+                "--disable-pip-version-check",
+                "--target",
+            ])
             .arg(dir)
             .arg(spec),
     );
@@ -167,7 +215,14 @@ for a in rec["affected"]:
             hit = True
 print("yes" if hit else "no")
 "#;
-    kit::run(std::process::Command::new("python3").args(["-c", script]).arg(record.to_string()).arg(version)).trim() == "yes"
+    kit::run(
+        std::process::Command::new("python3")
+            .args(["-c", script])
+            .arg(record.to_string())
+            .arg(version),
+    )
+    .trim()
+        == "yes"
 }
 
 #[test]
@@ -182,8 +237,13 @@ fn python_old_then_upgraded() {
         for rec in &recs {
             let id = rec["id"].as_str().unwrap();
             let affected = pip_affected(rec, version);
-            let reported = got.iter().any(|(ids, s, _, v)| ids.contains(id) && s.eq_ignore_ascii_case("jinja2") && v == version);
-            assert_eq!(reported, affected, "{id} for jinja2 {version}: pip's packaging says affected={affected}");
+            let reported = got.iter().any(|(ids, s, _, v)| {
+                ids.contains(id) && s.eq_ignore_ascii_case("jinja2") && v == version
+            });
+            assert_eq!(
+                reported, affected,
+                "{id} for jinja2 {version}: pip's packaging says affected={affected}"
+            );
             hits += affected as usize;
         }
         assert_eq!(hits > 0, must_hit, "jinja2 {version}");
@@ -202,24 +262,43 @@ fn cargo_lock_old_then_upgraded() {
     )
     .unwrap();
     // A real lockfile, written by cargo itself.
-    kit::run(std::process::Command::new("cargo").arg("generate-lockfile").current_dir(root));
+    kit::run(
+        std::process::Command::new("cargo")
+            .arg("generate-lockfile")
+            .current_dir(root),
+    );
     let got = findings(&scan(&["fs"], root));
     let mut ids: Vec<(String, String)> = got
         .iter()
         .filter(|(_, s, _, _)| s == "smallvec")
-        .map(|(ids, _, f, _)| (ids.iter().find(|i| i.starts_with("CVE-")).cloned().unwrap_or_default(), f.clone()))
+        .map(|(ids, _, f, _)| {
+            (
+                ids.iter()
+                    .find(|i| i.starts_with("CVE-"))
+                    .cloned()
+                    .unwrap_or_default(),
+                f.clone(),
+            )
+        })
         .collect();
     ids.sort();
     // Of smallvec's four advisories only RUSTSEC-2021-0003 (0.6.3 to 0.6.14)
     // covers 0.6.13: RUSTSEC-2019-0009/0012 were fixed in 0.6.10, 2018-0003 in 0.6.3.
     // (0.6.9, affected by all but one, is yanked and cargo will not lock it.)
-    assert_eq!(ids, vec![("CVE-2021-25900".to_string(), "0.6.14".to_string())]);
+    assert_eq!(
+        ids,
+        vec![("CVE-2021-25900".to_string(), "0.6.14".to_string())]
+    );
     std::fs::write(
         root.join("Cargo.toml"),
         "[package]\nname = \"proof\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nsmallvec = \"=0.6.14\"\n",
     )
     .unwrap();
-    kit::run(std::process::Command::new("cargo").arg("generate-lockfile").current_dir(root));
+    kit::run(
+        std::process::Command::new("cargo")
+            .arg("generate-lockfile")
+            .current_dir(root),
+    );
     let got = findings(&scan(&["fs"], root));
     assert!(got.iter().all(|(_, s, _, _)| s != "smallvec"), "{got:?}");
 }
@@ -249,7 +328,12 @@ fn sbom_scan_gives_the_same_findings_as_the_image_scan() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|f| format!("{} {} {} {}", f["id"], f["package_name"], f["installed_version"], f["fixed_version"]))
+            .map(|f| {
+                format!(
+                    "{} {} {} {}",
+                    f["id"], f["package_name"], f["installed_version"], f["fixed_version"]
+                )
+            })
             .collect();
         v.sort();
         v

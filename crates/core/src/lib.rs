@@ -16,7 +16,7 @@ pub use analyze::{AnalyzeError, Analyzer, FileOutput};
 pub use ecosystem::Ecosystem;
 pub use package::{LayerRef, Location, OsInfo, Package, PackageKind};
 pub use report::{
-    Artifact, ArtifactKind, DbInfo, Finding, FindingKind, FixStatus, Inventory, LayerInfo, Report,
-    ScanWarning, Suppression, REPORT_SCHEMA_VERSION,
+    Artifact, ArtifactKind, DbInfo, Finding, FindingKind, FixStatus, Inventory, LayerInfo,
+    REPORT_SCHEMA_VERSION, Report, ScanWarning, Suppression,
 };
 pub use severity::Severity;

@@ -142,7 +142,12 @@ impl Package {
 /// Builds a purl. `qualifiers` are (key, value) pairs, sorted as the spec asks.
 /// Maven names are `group:artifact`; npm and Packagist names may carry a namespace
 /// (`@scope/name`, `vendor/name`); Go names are module paths.
-pub fn purl(ecosystem: Ecosystem, name: &str, version: &str, qualifiers: &[(&str, &str)]) -> String {
+pub fn purl(
+    ecosystem: Ecosystem,
+    name: &str,
+    version: &str,
+    qualifiers: &[(&str, &str)],
+) -> String {
     let ty = ecosystem.purl_type();
     let (namespace, short) = match ecosystem {
         Ecosystem::Maven => match name.split_once(':') {
@@ -244,7 +249,12 @@ mod tests {
     #[test]
     fn purls() {
         assert_eq!(
-            purl(Ecosystem::Maven, "org.apache.logging.log4j:log4j-core", "2.14.1", &[]),
+            purl(
+                Ecosystem::Maven,
+                "org.apache.logging.log4j:log4j-core",
+                "2.14.1",
+                &[]
+            ),
             "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"
         );
         assert_eq!(
@@ -252,11 +262,22 @@ mod tests {
             "pkg:npm/%40babel/core@7.0.0"
         );
         assert_eq!(
-            purl(Ecosystem::Debian, "libc6", "2.36-9+deb12u4", &[("arch", "amd64"), ("distro", "debian-12")]),
+            purl(
+                Ecosystem::Debian,
+                "libc6",
+                "2.36-9+deb12u4",
+                &[("arch", "amd64"), ("distro", "debian-12")]
+            ),
             "pkg:deb/debian/libc6@2.36-9+deb12u4?arch=amd64&distro=debian-12"
         );
-        assert_eq!(purl(Ecosystem::PyPI, "Flask_SQLAlchemy", "1.0", &[]), "pkg:pypi/flask-sqlalchemy@1.0");
-        assert_eq!(purl(Ecosystem::Rpm, "bash", "1:5.1-2.el9", &[]), "pkg:rpm/bash@1%3A5.1-2.el9");
+        assert_eq!(
+            purl(Ecosystem::PyPI, "Flask_SQLAlchemy", "1.0", &[]),
+            "pkg:pypi/flask-sqlalchemy@1.0"
+        );
+        assert_eq!(
+            purl(Ecosystem::Rpm, "bash", "1:5.1-2.el9", &[]),
+            "pkg:rpm/bash@1%3A5.1-2.el9"
+        );
     }
 
     #[test]

@@ -96,7 +96,11 @@ mod tests {
         cache.put(&la).unwrap();
         assert_eq!(cache.get(&la.diff_id), Some(la.clone()));
         // Another analyzer set does not see it.
-        assert!(LayerCache::new(dir.path(), "dpkg@2").get(&la.diff_id).is_none());
+        assert!(
+            LayerCache::new(dir.path(), "dpkg@2")
+                .get(&la.diff_id)
+                .is_none()
+        );
         // A corrupt entry reads as a miss.
         let p = cache.entry_path(&la.diff_id).unwrap();
         fs::write(&p, b"garbage").unwrap();

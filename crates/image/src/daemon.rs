@@ -41,7 +41,9 @@ pub fn has_image(reference: &str) -> Result<bool, ImageError> {
     let (rt, docker) = connect()?;
     match rt.block_on(docker.inspect_image(reference)) {
         Ok(_) => Ok(true),
-        Err(bollard::errors::Error::DockerResponseServerError { status_code: 404, .. }) => Ok(false),
+        Err(bollard::errors::Error::DockerResponseServerError {
+            status_code: 404, ..
+        }) => Ok(false),
         Err(e) => Err(ImageError::Daemon(format!("{reference}: {e}"))),
     }
 }
@@ -73,7 +75,9 @@ pub fn scan_daemon_image(reference: &str, opts: &RunOptions<'_>) -> Result<Image
         .cloned()
         .collect();
 
-    let stream = docker.export_image(reference).map_err(std::io::Error::other);
+    let stream = docker
+        .export_image(reference)
+        .map_err(std::io::Error::other);
     let reader = tokio_util::io::SyncIoBridge::new_with_handle(
         tokio_util::io::StreamReader::new(stream),
         rt.handle().clone(),
@@ -87,13 +91,16 @@ pub fn scan_daemon_image(reference: &str, opts: &RunOptions<'_>) -> Result<Image
         .entries()
         .map_err(|e| ImageError::Daemon(format!("{reference}: export is not a tar stream: {e}")))?;
     for entry in entries {
-        let mut entry =
-            entry.map_err(|e| ImageError::Daemon(format!("{reference}: export stream broke: {e}")))?;
+        let mut entry = entry
+            .map_err(|e| ImageError::Daemon(format!("{reference}: export stream broke: {e}")))?;
         let (path, _) = normalize(&String::from_utf8_lossy(&entry.path_bytes()));
         let kind = entry.header().entry_type();
         if kind.is_symlink() {
             if let Ok(Some(t)) = entry.link_name() {
-                links.insert(path.clone(), crate::path::resolve_link(&path, &t.to_string_lossy()));
+                links.insert(
+                    path.clone(),
+                    crate::path::resolve_link(&path, &t.to_string_lossy()),
+                );
             }
             continue;
         }
@@ -103,15 +110,19 @@ pub fn scan_daemon_image(reference: &str, opts: &RunOptions<'_>) -> Result<Image
         let size = entry.size();
         let is_layer_candidate = path.ends_with("layer.tar")
             || (path.starts_with("blobs/") && size > 1024 && !looks_json(&path));
-        if path.starts_with("blobs/sha256/") {
-            let diff = format!("sha256:{}", &path["blobs/sha256/".len()..]);
-            if cached.contains(&diff) {
-                continue;
-            }
+        if let Some(hex) = path.strip_prefix("blobs/sha256/")
+            && cached.contains(&format!("sha256:{hex}"))
+        {
+            continue;
         }
         if is_layer_candidate {
-            let la = analyze_layer(&mut entry, &format!("{reference}:{path}"), opts.analyzers, opts.limits)
-                .map_err(|e| ImageError::io(format!("{reference}:{path}"), e))?;
+            let la = analyze_layer(
+                &mut entry,
+                &format!("{reference}:{path}"),
+                opts.analyzers,
+                opts.limits,
+            )
+            .map_err(|e| ImageError::io(format!("{reference}:{path}"), e))?;
             if let Some(p) = opts.progress {
                 p.advance(size);
             }
@@ -123,8 +134,13 @@ pub fn scan_daemon_image(reference: &str, opts: &RunOptions<'_>) -> Result<Image
                 .map_err(|e| ImageError::io(format!("{reference}:{path}"), e))?;
             // A small blob may still be a layer (an empty one); keep both views.
             if buf.first() != Some(&b'{') && buf.first() != Some(&b'[') {
-                let la = analyze_layer(&buf[..], &format!("{reference}:{path}"), opts.analyzers, opts.limits)
-                    .map_err(|e| ImageError::io(format!("{reference}:{path}"), e))?;
+                let la = analyze_layer(
+                    &buf[..],
+                    &format!("{reference}:{path}"),
+                    opts.analyzers,
+                    opts.limits,
+                )
+                .map_err(|e| ImageError::io(format!("{reference}:{path}"), e))?;
                 analyzed.insert(path.clone(), la);
             }
             small.insert(path, buf);
@@ -144,14 +160,18 @@ pub fn scan_daemon_image(reference: &str, opts: &RunOptions<'_>) -> Result<Image
     let manifest = small
         .get("manifest.json")
         .ok_or_else(|| ImageError::Daemon(format!("{reference}: export has no manifest.json")))?;
-    let entries: Vec<DockerManifestEntry> = serde_json::from_slice(manifest)
-        .map_err(|e| ImageError::Daemon(format!("{reference}: bad manifest.json in export: {e}")))?;
+    let entries: Vec<DockerManifestEntry> = serde_json::from_slice(manifest).map_err(|e| {
+        ImageError::Daemon(format!("{reference}: bad manifest.json in export: {e}"))
+    })?;
     let entry = entries
         .first()
         .ok_or_else(|| ImageError::Daemon(format!("{reference}: export lists no image")))?;
-    let config = small
-        .get(&resolve(&entry.config))
-        .ok_or_else(|| ImageError::Daemon(format!("{reference}: export lacks its config {}", entry.config)))?;
+    let config = small.get(&resolve(&entry.config)).ok_or_else(|| {
+        ImageError::Daemon(format!(
+            "{reference}: export lacks its config {}",
+            entry.config
+        ))
+    })?;
     let layers = entry
         .layers
         .iter()

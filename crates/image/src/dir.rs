@@ -29,14 +29,26 @@ pub struct DirOptions<'a> {
 }
 
 /// Scans `root` as a root filesystem or a project tree.
-pub fn scan_dir(root: &Path, kind: ArtifactKind, opts: &DirOptions<'_>) -> Result<ImageScan, ImageError> {
+pub fn scan_dir(
+    root: &Path,
+    kind: ArtifactKind,
+    opts: &DirOptions<'_>,
+) -> Result<ImageScan, ImageError> {
     let meta = fs::metadata(root).map_err(|e| ImageError::io(root.display().to_string(), e))?;
     if !meta.is_dir() {
-        return Err(ImageError::Usage(format!("{} is not a directory", root.display())));
+        return Err(ImageError::Usage(format!(
+            "{} is not a directory",
+            root.display()
+        )));
     }
-    let root_abs = fs::canonicalize(root).map_err(|e| ImageError::io(root.display().to_string(), e))?;
+    let root_abs =
+        fs::canonicalize(root).map_err(|e| ImageError::io(root.display().to_string(), e))?;
     let live_root = root_abs == Path::new("/");
-    let skip: Vec<PathBuf> = opts.skip.iter().filter_map(|p| fs::canonicalize(p).ok()).collect();
+    let skip: Vec<PathBuf> = opts
+        .skip
+        .iter()
+        .filter_map(|p| fs::canonicalize(p).ok())
+        .collect();
 
     let files: Mutex<BTreeMap<String, FileOutput>> = Mutex::new(BTreeMap::new());
     let symlinks: Mutex<BTreeMap<String, String>> = Mutex::new(BTreeMap::new());
@@ -56,14 +68,15 @@ pub fn scan_dir(root: &Path, kind: ArtifactKind, opts: &DirOptions<'_>) -> Resul
     let root_for_filter = root_abs.clone();
     builder.filter_entry(move |e| {
         let p = e.path();
-        if e.depth() == 1 && live_root {
-            if let Some(name) = p.file_name().and_then(|n| n.to_str()) {
-                if matches!(name, "proc" | "sys" | "dev") {
-                    return false;
-                }
-            }
+        if e.depth() == 1
+            && live_root
+            && let Some(name) = p.file_name().and_then(|n| n.to_str())
+            && matches!(name, "proc" | "sys" | "dev")
+        {
+            return false;
         }
-        if e.depth() > 0 && e.file_type().is_some_and(|t| t.is_dir()) && skip.iter().any(|s| s == p) {
+        if e.depth() > 0 && e.file_type().is_some_and(|t| t.is_dir()) && skip.iter().any(|s| s == p)
+        {
             return false;
         }
         let _ = &root_for_filter;
@@ -112,7 +125,11 @@ pub fn scan_dir(root: &Path, kind: ArtifactKind, opts: &DirOptions<'_>) -> Resul
                     .map(|a| a.as_ref())
                     .collect()
             } else {
-                opts.analyzers.iter().filter(|a| a.wants(&rel)).map(|a| a.as_ref()).collect()
+                opts.analyzers
+                    .iter()
+                    .filter(|a| a.wants(&rel))
+                    .map(|a| a.as_ref())
+                    .collect()
             };
             if wanted.is_empty() {
                 return ignore::WalkState::Continue;
@@ -133,10 +150,10 @@ pub fn scan_dir(root: &Path, kind: ArtifactKind, opts: &DirOptions<'_>) -> Resul
             if let Some(p) = opts.progress {
                 p.advance(1);
             }
-            if let Some(out) = out {
-                if let Ok(mut f) = files.lock() {
-                    f.insert(rel, out);
-                }
+            if let Some(out) = out
+                && let Ok(mut f) = files.lock()
+            {
+                f.insert(rel, out);
             }
             ignore::WalkState::Continue
         })
@@ -180,7 +197,11 @@ pub fn scan_dir(root: &Path, kind: ArtifactKind, opts: &DirOptions<'_>) -> Resul
     })
 }
 
-fn analyze_file(path: &Path, rel: &str, wanted: &[&dyn Analyzer]) -> (Option<FileOutput>, Vec<ScanWarning>) {
+fn analyze_file(
+    path: &Path,
+    rel: &str,
+    wanted: &[&dyn Analyzer],
+) -> (Option<FileOutput>, Vec<ScanWarning>) {
     let mut warnings = Vec::new();
     let max = wanted.iter().map(|a| a.max_size()).max().unwrap_or(0);
     let size = match fs::symlink_metadata(path) {

@@ -43,7 +43,9 @@ pub enum ImageError {
         #[source]
         source: std::io::Error,
     },
-    #[error("digest mismatch for blob {blob}: the manifest says {expected}, the content hashes to {actual}")]
+    #[error(
+        "digest mismatch for blob {blob}: the manifest says {expected}, the content hashes to {actual}"
+    )]
     DigestMismatch {
         blob: String,
         expected: String,

@@ -94,12 +94,17 @@ pub fn plan_from_config(
     layers: Vec<(String, Option<String>, Option<String>)>,
     source: &str,
 ) -> Result<ImagePlan, ImageError> {
-    let config: Value = serde_json::from_slice(config_bytes)
-        .map_err(|e| ImageError::Invalid(format!("{source}: image config is not valid JSON: {e}")))?;
+    let config: Value = serde_json::from_slice(config_bytes).map_err(|e| {
+        ImageError::Invalid(format!("{source}: image config is not valid JSON: {e}"))
+    })?;
     let diff_ids: Vec<String> = config
         .pointer("/rootfs/diff_ids")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default();
     if diff_ids.len() != layers.len() {
         return Err(ImageError::Invalid(format!(
@@ -114,8 +119,16 @@ pub fn plan_from_config(
         .and_then(Value::as_array)
         .map(|h| {
             h.iter()
-                .filter(|e| !e.get("empty_layer").and_then(Value::as_bool).unwrap_or(false))
-                .map(|e| e.get("created_by").and_then(Value::as_str).map(str::to_string))
+                .filter(|e| {
+                    !e.get("empty_layer")
+                        .and_then(Value::as_bool)
+                        .unwrap_or(false)
+                })
+                .map(|e| {
+                    e.get("created_by")
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -167,16 +180,18 @@ pub fn plan_local(
     if store.exists("manifest.json") {
         let bytes = store.read_small("manifest.json", MAX_METADATA)?;
         let entries: Vec<DockerManifestEntry> = serde_json::from_slice(&bytes).map_err(|e| {
-            ImageError::Invalid(format!("{src}: manifest.json is not a docker-archive manifest: {e}"))
+            ImageError::Invalid(format!(
+                "{src}: manifest.json is not a docker-archive manifest: {e}"
+            ))
         })?;
         let entry = match wanted_tag {
             Some(t) => entries
                 .iter()
                 .find(|e| e.repo_tags.iter().flatten().any(|rt| rt == t))
                 .ok_or_else(|| ImageError::NotFound(format!("{src}: no image tagged {t}")))?,
-            None => entries
-                .first()
-                .ok_or_else(|| ImageError::Invalid(format!("{src}: manifest.json lists no image")))?,
+            None => entries.first().ok_or_else(|| {
+                ImageError::Invalid(format!("{src}: manifest.json lists no image"))
+            })?,
         };
         let config = store.read_small(&entry.config, MAX_METADATA)?;
         let layers = entry
@@ -197,11 +212,16 @@ pub fn plan_local(
     }
     if store.exists("index.json") {
         let index: Value = serde_json::from_slice(&store.read_small("index.json", MAX_METADATA)?)
-            .map_err(|e| ImageError::Invalid(format!("{src}: index.json is not valid JSON: {e}")))?;
+            .map_err(|e| {
+            ImageError::Invalid(format!("{src}: index.json is not valid JSON: {e}"))
+        })?;
         let (manifest_bytes, tags) = select_manifest(store, &index, wanted_tag, platform, 0)?;
-        let mut plan = plan_from_manifest(&manifest_bytes, &src, |d| {
-            store.read_small(&blob_path(d)?, MAX_METADATA)
-        }, |d| blob_path(d))?;
+        let mut plan = plan_from_manifest(
+            &manifest_bytes,
+            &src,
+            |d| store.read_small(&blob_path(d)?, MAX_METADATA),
+            blob_path,
+        )?;
         plan.repo_tags = tags;
         return Ok(plan);
     }
@@ -220,7 +240,9 @@ fn select_manifest(
 ) -> Result<(Vec<u8>, Vec<String>), ImageError> {
     let src = store.describe();
     if depth > 4 {
-        return Err(ImageError::Invalid(format!("{src}: image indexes nested too deep")));
+        return Err(ImageError::Invalid(format!(
+            "{src}: image indexes nested too deep"
+        )));
     }
     let manifests = index
         .get("manifests")
@@ -236,7 +258,9 @@ fn select_manifest(
     let mut candidates: Vec<&Value> = manifests.iter().collect();
     if let Some(t) = wanted_tag.filter(|_| depth == 0) {
         let short = t.rsplit_once(':').map(|(_, tag)| tag).unwrap_or(t);
-        candidates.retain(|m| tag_of(m).is_some_and(|n| n == t || n == short || n.ends_with(&format!("/{t}"))));
+        candidates.retain(|m| {
+            tag_of(m).is_some_and(|n| n == t || n == short || n.ends_with(&format!("/{t}")))
+        });
         if candidates.is_empty() {
             return Err(ImageError::NotFound(format!("{src}: no image tagged {t}")));
         }
@@ -314,7 +338,9 @@ pub fn plan_from_manifest(
             Ok((
                 locate(d)?,
                 Some(d.to_string()),
-                l.get("mediaType").and_then(Value::as_str).map(str::to_string),
+                l.get("mediaType")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
             ))
         })
         .collect::<Result<Vec<_>, ImageError>>()?;

@@ -118,7 +118,13 @@ mod tests {
     use drydock_core::{Ecosystem, PackageKind};
 
     fn pkg(name: &str, ver: &str) -> Package {
-        Package::new(Ecosystem::Debian, PackageKind::Os, name, ver, Location::file("var/lib/dpkg/status"))
+        Package::new(
+            Ecosystem::Debian,
+            PackageKind::Os,
+            name,
+            ver,
+            Location::file("var/lib/dpkg/status"),
+        )
     }
 
     fn layer(files: &[(&str, Vec<Package>)], wh: &[&str], opq: &[&str]) -> LayerAnalysis {
@@ -152,13 +158,30 @@ mod tests {
 
     #[test]
     fn upper_layers_win_and_packages_keep_their_layer() {
-        let l0 = layer(&[("var/lib/dpkg/status", vec![pkg("a", "1"), pkg("b", "1")])], &[], &[]);
-        let l1 = layer(&[("var/lib/dpkg/status", vec![pkg("a", "1"), pkg("b", "2"), pkg("c", "1")])], &[], &[]);
+        let l0 = layer(
+            &[("var/lib/dpkg/status", vec![pkg("a", "1"), pkg("b", "1")])],
+            &[],
+            &[],
+        );
+        let l1 = layer(
+            &[(
+                "var/lib/dpkg/status",
+                vec![pkg("a", "1"), pkg("b", "2"), pkg("c", "1")],
+            )],
+            &[],
+            &[],
+        );
         let m = merge(&[(lref(0), &l0), (lref(1), &l1)]);
         assert_eq!(m.files.len(), 1);
         let got: Vec<_> = m
             .packages()
-            .map(|p| (p.name.as_str(), p.version.as_str(), p.location.layer.as_ref().unwrap().index))
+            .map(|p| {
+                (
+                    p.name.as_str(),
+                    p.version.as_str(),
+                    p.location.layer.as_ref().unwrap().index,
+                )
+            })
             .collect();
         assert_eq!(got, vec![("a", "1", 0), ("b", "2", 1), ("c", "1", 1)]);
     }
@@ -175,7 +198,11 @@ mod tests {
             &[],
             &[],
         );
-        let l1 = layer(&[("opt/lib/new.jar", vec![pkg("n", "1")])], &["app/requirements.txt"], &["opt/lib"]);
+        let l1 = layer(
+            &[("opt/lib/new.jar", vec![pkg("n", "1")])],
+            &["app/requirements.txt"],
+            &["opt/lib"],
+        );
         let m = merge(&[(lref(0), &l0), (lref(1), &l1)]);
         let paths: Vec<_> = m.files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(paths, vec!["opt/lib/new.jar", "opt/libx/c.jar"]);
@@ -187,6 +214,16 @@ mod tests {
         let l1 = layer(&[], &["s"], &[]);
         let l2 = layer(&[("s", vec![pkg("a", "1")])], &[], &[]);
         let m = merge(&[(lref(0), &l0), (lref(1), &l1), (lref(2), &l2)]);
-        assert_eq!(m.packages().next().unwrap().location.layer.as_ref().unwrap().index, 2);
+        assert_eq!(
+            m.packages()
+                .next()
+                .unwrap()
+                .location
+                .layer
+                .as_ref()
+                .unwrap()
+                .index,
+            2
+        );
     }
 }

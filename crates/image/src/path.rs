@@ -54,7 +54,10 @@ mod tests {
     #[test]
     fn normalizes_hostile_paths() {
         assert_eq!(normalize("./etc//passwd"), ("etc/passwd".into(), false));
-        assert_eq!(normalize("/usr/lib/../lib64/x"), ("usr/lib64/x".into(), false));
+        assert_eq!(
+            normalize("/usr/lib/../lib64/x"),
+            ("usr/lib64/x".into(), false)
+        );
         assert_eq!(normalize("../../etc/shadow"), ("etc/shadow".into(), true));
         assert_eq!(normalize("a/../../b"), ("b".into(), true));
         assert_eq!(normalize("./"), ("".into(), false));
@@ -62,8 +65,14 @@ mod tests {
 
     #[test]
     fn resolves_links_inside_root() {
-        assert_eq!(resolve_link("etc/os-release", "../usr/lib/os-release"), "usr/lib/os-release");
-        assert_eq!(resolve_link("var/lib/rpm", "../../usr/lib/sysimage/rpm"), "usr/lib/sysimage/rpm");
+        assert_eq!(
+            resolve_link("etc/os-release", "../usr/lib/os-release"),
+            "usr/lib/os-release"
+        );
+        assert_eq!(
+            resolve_link("var/lib/rpm", "../../usr/lib/sysimage/rpm"),
+            "usr/lib/sysimage/rpm"
+        );
         assert_eq!(resolve_link("a/b", "/etc/x"), "etc/x");
         assert_eq!(resolve_link("x", "../../../../etc/passwd"), "etc/passwd");
     }

@@ -69,10 +69,13 @@ fn docker_auth(registry: &str) -> RegistryAuth {
 
 impl Remote {
     /// Connects and resolves `reference` to one image manifest, then reads its config.
-    pub fn connect(reference: &str, opts: &RegistryOptions) -> Result<(Remote, ImagePlan), ImageError> {
-        let parsed: Reference = reference
-            .parse()
-            .map_err(|e| ImageError::Usage(format!("invalid image reference {reference:?}: {e}")))?;
+    pub fn connect(
+        reference: &str,
+        opts: &RegistryOptions,
+    ) -> Result<(Remote, ImagePlan), ImageError> {
+        let parsed: Reference = reference.parse().map_err(|e| {
+            ImageError::Usage(format!("invalid image reference {reference:?}: {e}"))
+        })?;
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
@@ -113,14 +116,18 @@ impl Remote {
         ];
         let (mut bytes, mut digest) = self
             .rt
-            .block_on(self.client.pull_manifest_raw(&self.reference, &self.auth, &accept))
+            .block_on(
+                self.client
+                    .pull_manifest_raw(&self.reference, &self.auth, &accept),
+            )
             .map_err(|e| err(name, e))?;
         let mut repo_digests = Vec::new();
         for _ in 0..4 {
             if bytes.len() > MAX_METADATA {
                 return Err(err(name, "manifest too large"));
             }
-            let doc: Value = serde_json::from_slice(&bytes).map_err(|e| err(name, format!("manifest is not JSON: {e}")))?;
+            let doc: Value = serde_json::from_slice(&bytes)
+                .map_err(|e| err(name, format!("manifest is not JSON: {e}")))?;
             if repo_digests.is_empty() {
                 repo_digests.push(format!("{}@{}", self.reference.repository(), digest));
             }
@@ -141,7 +148,10 @@ impl Remote {
             let by_digest = self.reference.clone_with_digest(chosen.clone());
             let (b, d) = self
                 .rt
-                .block_on(self.client.pull_manifest_raw(&by_digest, &self.auth, &accept))
+                .block_on(
+                    self.client
+                        .pull_manifest_raw(&by_digest, &self.auth, &accept),
+                )
                 .map_err(|e| err(name, e))?;
             crate::manifest::verify_digest(&b, &chosen, name)?;
             bytes = b;
@@ -169,9 +179,13 @@ impl Remote {
         let name = self.reference.whole();
         let stream = self
             .rt
-            .block_on(self.client.pull_blob_stream(&self.reference, desc.location.as_str()))
+            .block_on(
+                self.client
+                    .pull_blob_stream(&self.reference, desc.location.as_str()),
+            )
             .map_err(|e| err(&name, e))?;
-        let reader = tokio_util::io::StreamReader::new(stream.stream.map_err(std::io::Error::other));
+        let reader =
+            tokio_util::io::StreamReader::new(stream.stream.map_err(std::io::Error::other));
         Ok(Box::new(tokio_util::io::SyncIoBridge::new_with_handle(
             reader,
             self.rt.handle().clone(),

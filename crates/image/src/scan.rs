@@ -25,7 +25,8 @@ pub struct ImageScan {
 }
 
 /// Opens one layer blob for reading.
-pub type LayerOpener<'a> = dyn Fn(&LayerDesc) -> Result<Box<dyn Read + Send>, ImageError> + Sync + 'a;
+pub type LayerOpener<'a> =
+    dyn Fn(&LayerDesc) -> Result<Box<dyn Read + Send>, ImageError> + Sync + 'a;
 
 /// How a scan is run.
 pub struct RunOptions<'a> {
@@ -91,7 +92,9 @@ pub fn run_plan_with(
     }
 
     let threads = if opts.threads == 0 {
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
     } else {
         opts.threads
     }
@@ -122,15 +125,14 @@ pub fn run_plan_with(
     finished.extend(fresh);
     for (i, r) in finished {
         let la = r?;
-        if la.complete {
-            if let Some(c) = opts.cache {
-                if let Err(e) = c.put(&la) {
-                    warnings.push(ScanWarning {
-                        input: "cache".into(),
-                        message: format!("could not store layer {} in the cache: {e}", la.diff_id),
-                    });
-                }
-            }
+        if la.complete
+            && let Some(c) = opts.cache
+            && let Err(e) = c.put(&la)
+        {
+            warnings.push(ScanWarning {
+                input: "cache".into(),
+                message: format!("could not store layer {} in the cache: {e}", la.diff_id),
+            });
         }
         results[i] = Some((la, false));
     }
@@ -143,12 +145,15 @@ pub fn run_plan_with(
     let mut analyses = Vec::with_capacity(n);
     for (i, (desc, r)) in plan.layers.iter().zip(results).enumerate() {
         let Some((la, cached)) = r else {
-            return Err(ImageError::Invalid(format!("{name}: layer {i} was not analyzed")));
+            return Err(ImageError::Invalid(format!(
+                "{name}: layer {i} was not analyzed"
+            )));
         };
         let lref = LayerRef {
             index: i,
             digest: desc.digest.clone().or_else(|| {
-                (!la.blob_digest.is_empty() && la.blob_digest != la.diff_id).then(|| la.blob_digest.clone())
+                (!la.blob_digest.is_empty() && la.blob_digest != la.diff_id)
+                    .then(|| la.blob_digest.clone())
             }),
             diff_id: desc.diff_id.clone(),
             created_by: desc.created_by.clone(),
@@ -178,7 +183,11 @@ pub fn run_plan_with(
             .get("architecture")
             .and_then(Value::as_str)
             .map(str::to_string),
-        created: plan.config.get("created").and_then(Value::as_str).map(str::to_string),
+        created: plan
+            .config
+            .get("created")
+            .and_then(Value::as_str)
+            .map(str::to_string),
         layers: infos,
         config: Some(plan.config.clone()),
     };
@@ -226,7 +235,10 @@ fn analyze_one(
     open: &LayerOpener<'_>,
     opts: &RunOptions<'_>,
 ) -> Result<LayerAnalysis, ImageError> {
-    let blob_name = format!("{name}:{}", desc.digest.as_deref().unwrap_or(&desc.location));
+    let blob_name = format!(
+        "{name}:{}",
+        desc.digest.as_deref().unwrap_or(&desc.location)
+    );
     let reader = open(desc)?;
     let reader = Counting {
         inner: reader,
@@ -239,19 +251,22 @@ fn analyze_one(
 
 /// Checks a layer read against the digests the manifest and config promise.
 fn verify(name: &str, desc: &LayerDesc, la: LayerAnalysis) -> Result<LayerAnalysis, ImageError> {
-    let blob_name = format!("{name}:{}", desc.digest.as_deref().unwrap_or(&desc.location));
+    let blob_name = format!(
+        "{name}:{}",
+        desc.digest.as_deref().unwrap_or(&desc.location)
+    );
     if !la.complete {
         // A truncated or corrupt stream: keep what was read, said in a warning.
         return Ok(la);
     }
-    if let Some(expected) = &desc.digest {
-        if *expected != la.blob_digest {
-            return Err(ImageError::DigestMismatch {
-                blob: blob_name,
-                expected: expected.clone(),
-                actual: la.blob_digest,
-            });
-        }
+    if let Some(expected) = &desc.digest
+        && *expected != la.blob_digest
+    {
+        return Err(ImageError::DigestMismatch {
+            blob: blob_name,
+            expected: expected.clone(),
+            actual: la.blob_digest,
+        });
     }
     if desc.diff_id != la.diff_id {
         return Err(ImageError::DigestMismatch {

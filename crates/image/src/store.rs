@@ -87,7 +87,9 @@ impl TarStore {
         let name = file.display().to_string();
         let mut f = File::open(file).map_err(|e| ImageError::io(name.clone(), e))?;
         let mut magic = [0u8; 4];
-        let n = f.read(&mut magic).map_err(|e| ImageError::io(name.clone(), e))?;
+        let n = f
+            .read(&mut magic)
+            .map_err(|e| ImageError::io(name.clone(), e))?;
         if n >= 2 && magic[..2] == [0x1f, 0x8b] || n == 4 && magic == [0x28, 0xb5, 0x2f, 0xfd] {
             return Err(ImageError::Invalid(format!(
                 "{name} is a compressed archive; decompress it first (drydock reads image tarballs in place, which needs an uncompressed tar)"
@@ -101,8 +103,8 @@ impl TarStore {
             .entries_with_seek()
             .map_err(|e| ImageError::Invalid(format!("{name}: not a tar archive: {e}")))?;
         for entry in iter {
-            let entry =
-                entry.map_err(|e| ImageError::Invalid(format!("{name}: corrupt tar archive: {e}")))?;
+            let entry = entry
+                .map_err(|e| ImageError::Invalid(format!("{name}: corrupt tar archive: {e}")))?;
             let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
             let (path, _) = normalize(&raw);
             let kind = entry.header().entry_type();
@@ -130,7 +132,9 @@ impl TarStore {
             }
         }
         if entries.is_empty() {
-            return Err(ImageError::Invalid(format!("{name}: empty or not a tar archive")));
+            return Err(ImageError::Invalid(format!(
+                "{name}: empty or not a tar archive"
+            )));
         }
         Ok(TarStore {
             file: file.to_path_buf(),

@@ -222,7 +222,11 @@ fn walk_tar<R: Read>(
             tar::EntryType::Regular | tar::EntryType::Continuous | tar::EntryType::GNUSparse
         );
         let size = entry.size();
-        let executable = entry.header().mode().map(|m| m & 0o111 != 0).unwrap_or(false);
+        let executable = entry
+            .header()
+            .mode()
+            .map(|m| m & 0o111 != 0)
+            .unwrap_or(false);
         let wanted: Vec<&dyn Analyzer> = analyzers
             .iter()
             .filter(|a| {
@@ -244,7 +248,9 @@ fn walk_tar<R: Read>(
                 if size > max {
                     out.warnings.push(ScanWarning {
                         input: format!("{name}:{path}"),
-                        message: format!("file of {size} bytes is larger than the {max}-byte limit; skipped"),
+                        message: format!(
+                            "file of {size} bytes is larger than the {max}-byte limit; skipped"
+                        ),
                     });
                     out.whiteouts.push(path);
                     continue;

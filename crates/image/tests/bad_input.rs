@@ -19,7 +19,9 @@ impl Analyzer for Probe {
         1
     }
     fn wants(&self, path: &str) -> bool {
-        path.rsplit('/').next().is_some_and(|n| n.starts_with("want-"))
+        path.rsplit('/')
+            .next()
+            .is_some_and(|n| n.starts_with("want-"))
     }
     fn max_size(&self) -> u64 {
         1024 * 1024
@@ -64,8 +66,15 @@ fn hostile_paths_are_clamped_inside_the_root() {
     }
     let tar = b.into_inner().unwrap();
     let la = analyze_layer(&tar[..], "hostile.tar", &probe(), Limits::default()).unwrap();
-    assert_eq!(names(&la), vec!["abs/want-x", "etc/want-passwd", "ok/want-y"]);
-    assert!(la.warnings.iter().any(|w| w.input.contains("../../etc/want-passwd") && w.message.contains("climbs out")));
+    assert_eq!(
+        names(&la),
+        vec!["abs/want-x", "etc/want-passwd", "ok/want-y"]
+    );
+    assert!(
+        la.warnings
+            .iter()
+            .any(|w| w.input.contains("../../etc/want-passwd") && w.message.contains("climbs out"))
+    );
     assert!(la.complete);
 }
 
@@ -79,17 +88,34 @@ fn truncated_and_corrupt_layers_warn_and_keep_what_was_read() {
     let cut = &gz[..gz.len() / 2];
     let la = analyze_layer(cut, "cut.tar.gz", &probe(), Limits::default()).unwrap();
     assert!(!la.complete);
-    assert!(la.warnings.iter().any(|w| w.input == "cut.tar.gz"), "{:?}", la.warnings);
+    assert!(
+        la.warnings.iter().any(|w| w.input == "cut.tar.gz"),
+        "{:?}",
+        la.warnings
+    );
     assert_eq!(names(&la), vec!["a/want-1"]);
 
     // Garbage that is not a tar at all.
-    let la = analyze_layer(&b"this is not a tar archive, just text that goes on"[..], "junk", &probe(), Limits::default()).unwrap();
+    let la = analyze_layer(
+        &b"this is not a tar archive, just text that goes on"[..],
+        "junk",
+        &probe(),
+        Limits::default(),
+    )
+    .unwrap();
     assert!(!la.complete || la.files.is_empty());
 
     // A malformed file: the analyzer's error is a warning naming the file.
-    let layer = LayerBuilder::new().file("want-bad", b"bad data").file("want-good", b"ok").finish("x");
+    let layer = LayerBuilder::new()
+        .file("want-bad", b"bad data")
+        .file("want-good", b"ok")
+        .finish("x");
     let la = analyze_layer(&layer.tar[..], "l.tar", &probe(), Limits::default()).unwrap();
-    assert!(la.warnings.iter().any(|w| w.input == "l.tar:want-bad" && w.message.contains("malformed")));
+    assert!(
+        la.warnings
+            .iter()
+            .any(|w| w.input == "l.tar:want-bad" && w.message.contains("malformed"))
+    );
     assert_eq!(la.files["want-good"].packages.len(), 1);
 }
 
@@ -112,18 +138,31 @@ fn compression_bomb_is_cut_off() {
     let _ = &mut b;
     let bomb = enc.finish().unwrap();
     assert!(bomb.len() < 2 * 1024 * 1024, "{}", bomb.len());
-    let limits = Limits { max_layer_bytes: 64 * 1024 * 1024, ..Limits::default() };
+    let limits = Limits {
+        max_layer_bytes: 64 * 1024 * 1024,
+        ..Limits::default()
+    };
     let la = analyze_layer(&bomb[..], "bomb.tar.gz", &probe(), limits).unwrap();
     assert!(!la.complete, "{la:?}");
-    assert!(la.warnings.iter().any(|w| w.message.contains("size limit")), "{:?}", la.warnings);
+    assert!(
+        la.warnings.iter().any(|w| w.message.contains("size limit")),
+        "{:?}",
+        la.warnings
+    );
 }
 
 #[test]
 fn oversized_wanted_file_is_skipped_with_a_warning() {
-    let layer = LayerBuilder::new().file("want-big", &vec![b'z'; 2 * 1024 * 1024]).finish("x");
+    let layer = LayerBuilder::new()
+        .file("want-big", &vec![b'z'; 2 * 1024 * 1024])
+        .finish("x");
     let la = analyze_layer(&layer.tar[..], "big.tar", &probe(), Limits::default()).unwrap();
     assert!(la.files.is_empty());
-    assert!(la.warnings.iter().any(|w| w.input == "big.tar:want-big" && w.message.contains("larger than")));
+    assert!(
+        la.warnings
+            .iter()
+            .any(|w| w.input == "big.tar:want-big" && w.message.contains("larger than"))
+    );
 }
 
 #[test]
@@ -141,7 +180,13 @@ fn hard_links_to_wanted_files_are_analyzed() {
 fn invalid_manifests_and_archives_name_the_input() {
     let dir = tempfile::tempdir().unwrap();
     let a = probe();
-    let opts = RunOptions { analyzers: &a, cache: None, limits: Limits::default(), threads: 1, progress: None };
+    let opts = RunOptions {
+        analyzers: &a,
+        cache: None,
+        limits: Limits::default(),
+        threads: 1,
+        progress: None,
+    };
     // Not a tar.
     let p = dir.path().join("notatar.tar");
     std::fs::write(&p, vec![7u8; 4096]).unwrap();
@@ -153,14 +198,22 @@ fn invalid_manifests_and_archives_name_the_input() {
     let mut h = tar::Header::new_gnu();
     h.set_size(5);
     h.set_mode(0o644);
-    b.append_data(&mut h, "manifest.json", &b"{oops"[..]).unwrap();
+    b.append_data(&mut h, "manifest.json", &b"{oops"[..])
+        .unwrap();
     b.finish().unwrap();
     drop(b);
     let err = scan_input(&p, None, &Platform::default(), &opts).unwrap_err();
-    assert!(matches!(err, ImageError::Invalid(_)) && err.to_string().contains("manifest.json"), "{err}");
+    assert!(
+        matches!(err, ImageError::Invalid(_)) && err.to_string().contains("manifest.json"),
+        "{err}"
+    );
     // diff_ids that do not match the layer count.
     let layout = dir.path().join("layout");
-    let img = Image { layers: vec![LayerBuilder::new().file("x", b"1").finish("x")], architecture: "amd64".into(), env: vec![] };
+    let img = Image {
+        layers: vec![LayerBuilder::new().file("x", b"1").finish("x")],
+        architecture: "amd64".into(),
+        env: vec![],
+    };
     kit::write_oci_layout(&layout, &[&img], &[Compression::Zstd], "t");
     // A gzip-compressed image tarball is refused with advice.
     let gz = dir.path().join("img.tar.gz");
@@ -187,7 +240,12 @@ fn directory_scan_survives_symlink_loops_and_never_leaves_the_root() {
     std::fs::write(&outside, b"secret-host-file").unwrap();
     std::os::unix::fs::symlink(&outside, root.join("app/want-escape")).unwrap();
     let a = probe();
-    let opts = DirOptions { analyzers: &a, respect_gitignore: false, skip: vec![], progress: None };
+    let opts = DirOptions {
+        analyzers: &a,
+        respect_gitignore: false,
+        skip: vec![],
+        progress: None,
+    };
     let s = scan_dir(&root, ArtifactKind::Rootfs, &opts).unwrap();
     let paths: Vec<_> = s.merged.files.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(paths, vec!["app/want-a"]);
@@ -202,12 +260,24 @@ fn directory_scan_survives_symlink_loops_and_never_leaves_the_root() {
 fn rootfs_scan_equals_dpkg_query() {
     let rootfs = kit::bookworm_rootfs();
     let a = drydock_catalog::os::analyzers();
-    let opts = DirOptions { analyzers: &a, respect_gitignore: false, skip: vec![], progress: None };
+    let opts = DirOptions {
+        analyzers: &a,
+        respect_gitignore: false,
+        skip: vec![],
+        progress: None,
+    };
     let s = scan_dir(&rootfs, ArtifactKind::Rootfs, &opts).unwrap();
     let mut got: Vec<String> = s
         .merged
         .packages()
-        .map(|p| format!("{} {} {}", p.name, p.version, p.arch.as_deref().unwrap_or("")))
+        .map(|p| {
+            format!(
+                "{} {} {}",
+                p.name,
+                p.version,
+                p.arch.as_deref().unwrap_or("")
+            )
+        })
         .collect();
     got.sort();
     assert_eq!(got, kit::dpkg_query_in(&rootfs));
@@ -223,10 +293,21 @@ fn ten_gigabyte_sparse_files_are_never_read() {
     }
     std::fs::write(root.join("want-small"), b"ok").unwrap();
     let a = probe();
-    let opts = DirOptions { analyzers: &a, respect_gitignore: false, skip: vec![], progress: None };
+    let opts = DirOptions {
+        analyzers: &a,
+        respect_gitignore: false,
+        skip: vec![],
+        progress: None,
+    };
     let s = scan_dir(root, ArtifactKind::Filesystem, &opts).unwrap();
     let paths: Vec<_> = s.merged.files.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(paths, vec!["want-small"]);
-    assert!(s.warnings.iter().any(|w| w.input == "want-huge" && w.message.contains("larger than")), "{:?}", s.warnings);
+    assert!(
+        s.warnings
+            .iter()
+            .any(|w| w.input == "want-huge" && w.message.contains("larger than")),
+        "{:?}",
+        s.warnings
+    );
     assert!(!s.warnings.iter().any(|w| w.input == "unwanted-huge"));
 }

@@ -14,7 +14,14 @@ fn listing(scan: &drydock_image::ImageScan) -> Vec<String> {
     let mut v: Vec<String> = scan
         .merged
         .packages()
-        .map(|p| format!("{} {} {}", p.name, p.version, p.arch.as_deref().unwrap_or("")))
+        .map(|p| {
+            format!(
+                "{} {} {}",
+                p.name,
+                p.version,
+                p.arch.as_deref().unwrap_or("")
+            )
+        })
         .collect();
     v.sort();
     v
@@ -34,7 +41,13 @@ fn load_test_image(tag: &str, guard: &mut DockerImages) -> Vec<String> {
 }
 
 fn opts(a: &[Box<dyn Analyzer>]) -> RunOptions<'_> {
-    RunOptions { analyzers: a, cache: None, limits: Limits::default(), threads: 0, progress: None }
+    RunOptions {
+        analyzers: a,
+        cache: None,
+        limits: Limits::default(),
+        threads: 0,
+        progress: None,
+    }
 }
 
 #[test]
@@ -43,15 +56,29 @@ fn daemon_image_is_found_first() {
     let tag = format!("drydock-test/daemon:{}", std::process::id());
     let expected = load_test_image(&tag, &mut guard);
     let a = analyzers();
-    let s = scan_reference(&tag, &[ImageSrc::Docker, ImageSrc::Remote], &RegistryOptions::default(), &opts(&a))
-        .expect("scan from daemon");
+    let s = scan_reference(
+        &tag,
+        &[ImageSrc::Docker, ImageSrc::Remote],
+        &RegistryOptions::default(),
+        &opts(&a),
+    )
+    .expect("scan from daemon");
     assert_eq!(listing(&s), expected);
     assert_eq!(s.artifact.layers.len(), 4);
-    let added = s.merged.packages().find(|p| p.name == kit::ADDED_PACKAGE.0).unwrap();
+    let added = s
+        .merged
+        .packages()
+        .find(|p| p.name == kit::ADDED_PACKAGE.0)
+        .unwrap();
     assert_eq!(added.location.layer.as_ref().unwrap().index, 1);
     // Not in the daemon and no registry asked: a clear not-found.
-    let err = scan_reference("drydock-test/absent:0", &[ImageSrc::Docker], &RegistryOptions::default(), &opts(&a))
-        .unwrap_err();
+    let err = scan_reference(
+        "drydock-test/absent:0",
+        &[ImageSrc::Docker],
+        &RegistryOptions::default(),
+        &opts(&a),
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("drydock-test/absent:0"), "{err}");
 }
 
@@ -66,13 +93,28 @@ fn registry_anonymous() {
     kit::run(Command::new("docker").args(["tag", &tag, &remote_ref]));
     guard.0.push(remote_ref.clone());
     kit::run(Command::new("docker").args(["push", &remote_ref]));
-    let insecure = RegistryOptions { insecure: true, ..Default::default() };
-    let s = scan_reference(&remote_ref, &[ImageSrc::Remote], &insecure, &opts(&a)).expect("scan from registry");
+    let insecure = RegistryOptions {
+        insecure: true,
+        ..Default::default()
+    };
+    let s = scan_reference(&remote_ref, &[ImageSrc::Remote], &insecure, &opts(&a))
+        .expect("scan from registry");
     assert_eq!(listing(&s), expected);
     assert_eq!(s.artifact.layers.len(), 4);
-    assert!(s.artifact.repo_digests.iter().any(|d| d.contains("@sha256:")));
+    assert!(
+        s.artifact
+            .repo_digests
+            .iter()
+            .any(|d| d.contains("@sha256:"))
+    );
     // Without --insecure the client speaks TLS to a plain-HTTP registry and fails clearly.
-    let err = scan_reference(&remote_ref, &[ImageSrc::Remote], &RegistryOptions::default(), &opts(&a)).unwrap_err();
+    let err = scan_reference(
+        &remote_ref,
+        &[ImageSrc::Remote],
+        &RegistryOptions::default(),
+        &opts(&a),
+    )
+    .unwrap_err();
     assert!(err.to_string().contains(&remote_ref), "{err}");
 }
 
@@ -99,19 +141,47 @@ fn check_authenticated_registry(auth: kit::RegistryAuth<'_>, user: &str, pass: &
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
-        login.stdin.take().unwrap().write_all(pass.as_bytes()).unwrap();
+        login
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(pass.as_bytes())
+            .unwrap();
         let out = login.wait_with_output().unwrap();
-        assert!(out.status.success(), "docker login: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "docker login: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
-    kit::run(Command::new("docker").env("DOCKER_CONFIG", cfg.path()).args(["push", &auth_ref]));
-    let insecure = RegistryOptions { insecure: true, ..Default::default() };
+    kit::run(
+        Command::new("docker")
+            .env("DOCKER_CONFIG", cfg.path())
+            .args(["push", &auth_ref]),
+    );
+    let insecure = RegistryOptions {
+        insecure: true,
+        ..Default::default()
+    };
     let err = scan_reference(&auth_ref, &[ImageSrc::Remote], &insecure, &opts(&a)).unwrap_err();
     let msg = err.to_string().to_lowercase();
-    assert!(msg.contains("unauthorized") || msg.contains("401") || msg.contains("auth"), "{err}");
-    let wrong = RegistryOptions { username: Some(user.into()), password: Some("wrong".into()), ..insecure.clone() };
+    assert!(
+        msg.contains("unauthorized") || msg.contains("401") || msg.contains("auth"),
+        "{err}"
+    );
+    let wrong = RegistryOptions {
+        username: Some(user.into()),
+        password: Some("wrong".into()),
+        ..insecure.clone()
+    };
     assert!(scan_reference(&auth_ref, &[ImageSrc::Remote], &wrong, &opts(&a)).is_err());
-    let with_creds = RegistryOptions { username: Some(user.into()), password: Some(pass.into()), ..insecure.clone() };
-    let s = scan_reference(&auth_ref, &[ImageSrc::Remote], &with_creds, &opts(&a)).expect("scan with credentials");
+    let with_creds = RegistryOptions {
+        username: Some(user.into()),
+        password: Some(pass.into()),
+        ..insecure.clone()
+    };
+    let s = scan_reference(&auth_ref, &[ImageSrc::Remote], &with_creds, &opts(&a))
+        .expect("scan with credentials");
     assert_eq!(listing(&s), expected);
     // Tests run in parallel; the environment is shared, so one at a time here.
     static ENV_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -120,17 +190,30 @@ fn check_authenticated_registry(auth: kit::RegistryAuth<'_>, user: &str, pass: &
     unsafe { std::env::set_var("DOCKER_CONFIG", cfg.path()) };
     let r = scan_reference(&auth_ref, &[ImageSrc::Remote], &insecure, &opts(&a));
     unsafe { std::env::remove_var("DOCKER_CONFIG") };
-    assert_eq!(listing(&r.expect("scan with Docker config credentials")), expected);
+    assert_eq!(
+        listing(&r.expect("scan with Docker config credentials")),
+        expected
+    );
 }
 
 #[test]
 fn registry_basic_auth() {
-    check_authenticated_registry(kit::RegistryAuth::Basic("ci-user", "s3cret-pass"), "ci-user", "s3cret-pass", "basic");
+    check_authenticated_registry(
+        kit::RegistryAuth::Basic("ci-user", "s3cret-pass"),
+        "ci-user",
+        "s3cret-pass",
+        "basic",
+    );
 }
 
 #[test]
 fn registry_bearer_token_auth() {
-    check_authenticated_registry(kit::RegistryAuth::Token("tok-user", "tok-pass"), "tok-user", "tok-pass", "token");
+    check_authenticated_registry(
+        kit::RegistryAuth::Token("tok-user", "tok-pass"),
+        "tok-user",
+        "tok-pass",
+        "token",
+    );
 }
 
 #[test]
@@ -139,12 +222,30 @@ fn docker_imported_rootfs() {
     let rootfs = kit::bookworm_rootfs();
     let dir = tempfile::tempdir().unwrap();
     let tar_path = dir.path().join("rootfs.tar");
-    std::fs::write(&tar_path, kit::LayerBuilder::new().dir_tree(&rootfs, &[]).finish("import").tar).unwrap();
+    std::fs::write(
+        &tar_path,
+        kit::LayerBuilder::new()
+            .dir_tree(&rootfs, &[])
+            .finish("import")
+            .tar,
+    )
+    .unwrap();
     let tag = format!("drydock-test/imported:{}", std::process::id());
     let _guard = DockerImages(vec![tag.clone()]);
-    kit::run(Command::new("docker").arg("import").arg(&tar_path).arg(&tag));
+    kit::run(
+        Command::new("docker")
+            .arg("import")
+            .arg(&tar_path)
+            .arg(&tag),
+    );
     let a = analyzers();
-    let s = scan_reference(&tag, &[ImageSrc::Docker], &RegistryOptions::default(), &opts(&a)).expect("scan imported image");
+    let s = scan_reference(
+        &tag,
+        &[ImageSrc::Docker],
+        &RegistryOptions::default(),
+        &opts(&a),
+    )
+    .expect("scan imported image");
     assert_eq!(listing(&s), kit::dpkg_query_in(&rootfs));
     assert_eq!(s.artifact.layers.len(), 1);
 }

@@ -18,15 +18,14 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, Sta
 
 /// 2^18 bits = 32 KiB.
 const TABLE_BITS: u32 = 18;
+const WORDS: usize = 1 << (TABLE_BITS - 6);
 
 pub(crate) struct Prefilter {
     /// Exact matcher, anchored at a candidate position.
     exact: AhoCorasick,
-    /// Bits for hashes of folded 4-byte keyword prefixes.
-    four: Vec<u64>,
-    /// Bits for hashes of folded 3-byte keyword prefixes (keywords of 3 bytes).
-    three: Vec<u64>,
-    has_three: bool,
+    /// Bits for hashes of folded 4-byte keyword prefixes; a 3-byte keyword
+    /// sets the bits of all its 4-byte extensions, so one test covers both.
+    table: Box<[u64; WORDS]>,
     /// Longest keyword, the window an anchored check reads.
     max_len: usize,
     /// Keywords under 3 bytes cannot be hashed; they go through the exact automaton unanchored.
@@ -47,12 +46,12 @@ fn hash(x: u32) -> usize {
 }
 
 #[inline(always)]
-fn set(table: &mut [u64], h: usize) {
+fn set(table: &mut [u64; WORDS], h: usize) {
     table[h >> 6] |= 1 << (h & 63);
 }
 
 #[inline(always)]
-fn test(table: &[u64], h: usize) -> bool {
+fn test(table: &[u64; WORDS], h: usize) -> bool {
     table[h >> 6] & (1 << (h & 63)) != 0
 }
 
@@ -64,18 +63,17 @@ impl Prefilter {
             .start_kind(StartKind::Anchored)
             .kind(Some(AhoCorasickKind::DFA))
             .build(keywords)?;
-        let words = 1usize << (TABLE_BITS - 6);
-        let (mut four, mut three) = (vec![0u64; words], vec![0u64; words]);
-        let mut has_three = false;
+        let mut table = Box::new([0u64; WORDS]);
         let mut short = Vec::new();
         let mut short_ids = Vec::new();
         for (i, k) in keywords.iter().enumerate() {
             let b = k.as_bytes();
             if b.len() >= 4 {
-                set(&mut four, hash(fold(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))));
+                set(&mut table, hash(fold(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))));
             } else if b.len() == 3 {
-                set(&mut three, hash(fold(u32::from_le_bytes([b[0], b[1], b[2], 0])) & 0x00ff_ffff));
-                has_three = true;
+                for c in 0..=255u8 {
+                    set(&mut table, hash(fold(u32::from_le_bytes([b[0], b[1], b[2], c]))));
+                }
             } else {
                 short.push(k.clone());
                 short_ids.push(i);
@@ -93,9 +91,7 @@ impl Prefilter {
         };
         Ok(Prefilter {
             exact,
-            four,
-            three,
-            has_three,
+            table,
             max_len: keywords.iter().map(|k| k.len()).max().unwrap_or(0),
             short,
             short_ids,
@@ -120,15 +116,13 @@ impl Prefilter {
                 }
             }
         };
-        let three = if self.has_three { Some(&self.three) } else { None };
         for (i, w) in hay.windows(4).enumerate() {
-            let x = fold(u32::from_le_bytes([w[0], w[1], w[2], w[3]]));
-            if test(&self.four, hash(x)) || three.is_some_and(|t| test(t, hash(x & 0x00ff_ffff))) {
+            if test(&self.table, hash(fold(u32::from_le_bytes([w[0], w[1], w[2], w[3]])))) {
                 check(i);
             }
         }
-        let mut i = n.saturating_sub(3);
         // The last three positions: too short for the 4-byte test.
+        let mut i = n.saturating_sub(3);
         while i < n {
             check(i);
             i += 1;

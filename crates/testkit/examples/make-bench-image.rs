@@ -18,15 +18,28 @@ fn main() {
     std::fs::create_dir_all(out).expect("create OUTDIR");
     // Each later layer holds one big tree; the base holds the rest.
     let split = ["usr/lib/gcc", "usr/lib/jvm", "usr/lib/python3"];
-    let mut layers = vec![LayerBuilder::new().dir_tree(root, &split).finish("ADD rootfs.tar /")];
+    let mut layers = vec![
+        LayerBuilder::new()
+            .dir_tree(root, &split)
+            .finish("ADD rootfs.tar /"),
+    ];
     for dir in split {
         if root.join(dir).is_dir() {
             let b = LayerBuilder::new().dir_tree_at(&root.join(dir), dir);
             layers.push(b.finish(&format!("RUN apt-get install -y # {dir}")));
         }
     }
-    let img = Image { layers, architecture: "amd64".into(), env: vec![] };
+    let img = Image {
+        layers,
+        architecture: "amd64".into(),
+        env: vec![],
+    };
     img.write_docker_archive_classic(&out.join("bench-docker.tar"), "drydock-bench:latest");
-    drydock_testkit::write_oci_layout(&out.join("bench-oci-gzip"), &[&img], &[Compression::Gzip], "latest");
+    drydock_testkit::write_oci_layout(
+        &out.join("bench-oci-gzip"),
+        &[&img],
+        &[Compression::Gzip],
+        "latest",
+    );
     println!("wrote {} layers to {}", img.layers.len(), out.display());
 }

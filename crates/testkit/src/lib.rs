@@ -41,10 +41,19 @@ pub fn bookworm_rootfs() -> PathBuf {
 pub fn dpkg_query_in(rootfs: &Path) -> Vec<String> {
     let out = Command::new("chroot")
         .arg(rootfs)
-        .args(["dpkg-query", "-W", "-f", "${Package} ${Version} ${Architecture}\\n"])
+        .args([
+            "dpkg-query",
+            "-W",
+            "-f",
+            "${Package} ${Version} ${Architecture}\\n",
+        ])
         .output()
         .expect("running chroot dpkg-query");
-    assert!(out.status.success(), "dpkg-query failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "dpkg-query failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let mut v: Vec<String> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(str::to_string)
@@ -91,7 +100,9 @@ impl LayerBuilder {
         h.set_mode(0o644);
         h.set_entry_type(tar::EntryType::Regular);
         h.set_mtime(1_700_000_000);
-        self.b().append_data(&mut h, path, content).expect("tar append");
+        self.b()
+            .append_data(&mut h, path, content)
+            .expect("tar append");
         self
     }
     pub fn symlink(mut self, path: &str, target: &str) -> Self {
@@ -99,7 +110,9 @@ impl LayerBuilder {
         h.set_size(0);
         h.set_mode(0o777);
         h.set_entry_type(tar::EntryType::Symlink);
-        self.b().append_link(&mut h, path, target).expect("tar symlink");
+        self.b()
+            .append_link(&mut h, path, target)
+            .expect("tar symlink");
         self
     }
     pub fn hardlink(mut self, path: &str, target: &str) -> Self {
@@ -107,7 +120,9 @@ impl LayerBuilder {
         h.set_size(0);
         h.set_mode(0o644);
         h.set_entry_type(tar::EntryType::Link);
-        self.b().append_link(&mut h, path, target).expect("tar hardlink");
+        self.b()
+            .append_link(&mut h, path, target)
+            .expect("tar hardlink");
         self
     }
     pub fn whiteout(self, path: &str) -> Self {
@@ -146,14 +161,22 @@ impl LayerBuilder {
     }
 }
 
-fn add_tree(b: &mut tar::Builder<Vec<u8>>, root: &Path, dir: &Path, skip: &[&str]) -> io::Result<()> {
+fn add_tree(
+    b: &mut tar::Builder<Vec<u8>>,
+    root: &Path,
+    dir: &Path,
+    skip: &[&str],
+) -> io::Result<()> {
     let mut entries: Vec<_> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
         let p = e.path();
         let rel = p.strip_prefix(root).map_err(io::Error::other)?;
         let rel_s = rel.to_string_lossy();
-        if skip.iter().any(|s| *s == rel_s || (rel_s.starts_with(s) && rel_s[s.len()..].starts_with('/'))) {
+        if skip
+            .iter()
+            .any(|s| *s == rel_s || (rel_s.starts_with(s) && rel_s[s.len()..].starts_with('/')))
+        {
             continue;
         }
         let ft = e.file_type()?;
@@ -195,8 +218,13 @@ pub struct Image {
 
 impl Image {
     pub fn config(&self) -> Vec<u8> {
-        let mut history = vec![serde_json::json!({"created_by": "ARG RELEASE=bookworm", "empty_layer": true})];
-        history.extend(self.layers.iter().map(|l| serde_json::json!({"created_by": l.created_by})));
+        let mut history =
+            vec![serde_json::json!({"created_by": "ARG RELEASE=bookworm", "empty_layer": true})];
+        history.extend(
+            self.layers
+                .iter()
+                .map(|l| serde_json::json!({"created_by": l.created_by})),
+        );
         let cfg = serde_json::json!({
             "architecture": self.architecture,
             "os": "linux",
@@ -223,7 +251,11 @@ impl Image {
         }
         append(&mut b, &format!("{cfg_hex}.json"), &config);
         let manifest = serde_json::json!([{"Config": format!("{cfg_hex}.json"), "RepoTags": [tag], "Layers": layer_paths}]);
-        append(&mut b, "manifest.json", &serde_json::to_vec(&manifest).expect("json"));
+        append(
+            &mut b,
+            "manifest.json",
+            &serde_json::to_vec(&manifest).expect("json"),
+        );
         b.finish().expect("finish archive");
     }
 
@@ -231,18 +263,27 @@ impl Image {
     /// `manifest.json`, uncompressed layer blobs, classic paths as symlinks.
     pub fn write_docker_archive_oci(&self, path: &Path, tag: &str) {
         let mut b = tar::Builder::new(fs::File::create(path).expect("create archive"));
-        let (manifest_digest, manifest_len, config_digest) = self.write_blobs_to_tar(&mut b, Compression::None);
+        let (manifest_digest, manifest_len, config_digest) =
+            self.write_blobs_to_tar(&mut b, Compression::None);
         let layers: Vec<String> = self
             .layers
             .iter()
             .map(|l| format!("blobs/sha256/{}", &l.diff_id()[7..]))
             .collect();
         let m = serde_json::json!([{"Config": format!("blobs/sha256/{}", &config_digest[7..]), "RepoTags": [tag], "Layers": layers}]);
-        append(&mut b, "manifest.json", &serde_json::to_vec(&m).expect("json"));
+        append(
+            &mut b,
+            "manifest.json",
+            &serde_json::to_vec(&m).expect("json"),
+        );
         let index = serde_json::json!({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
             "manifests": [{"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": manifest_digest, "size": manifest_len,
                 "annotations": {"io.containerd.image.name": format!("docker.io/library/{tag}"), "org.opencontainers.image.ref.name": tag.rsplit(':').next().unwrap_or("latest")}}]});
-        append(&mut b, "index.json", &serde_json::to_vec(&index).expect("json"));
+        append(
+            &mut b,
+            "index.json",
+            &serde_json::to_vec(&index).expect("json"),
+        );
         append(&mut b, "oci-layout", br#"{"imageLayoutVersion":"1.0.0"}"#);
         b.finish().expect("finish archive");
     }
@@ -273,13 +314,25 @@ impl Image {
         (serde_json::to_vec(&manifest).expect("json"), blobs, config)
     }
 
-    fn write_blobs_to_tar<W: Write>(&self, b: &mut tar::Builder<W>, c: Compression) -> (String, usize, String) {
+    fn write_blobs_to_tar<W: Write>(
+        &self,
+        b: &mut tar::Builder<W>,
+        c: Compression,
+    ) -> (String, usize, String) {
         let (manifest, blobs, config) = self.manifest(&[c]);
         for blob in &blobs {
             append(b, &format!("blobs/sha256/{}", &sha256(blob)[7..]), blob);
         }
-        append(b, &format!("blobs/sha256/{}", &sha256(&config)[7..]), &config);
-        append(b, &format!("blobs/sha256/{}", &sha256(&manifest)[7..]), &manifest);
+        append(
+            b,
+            &format!("blobs/sha256/{}", &sha256(&config)[7..]),
+            &config,
+        );
+        append(
+            b,
+            &format!("blobs/sha256/{}", &sha256(&manifest)[7..]),
+            &manifest,
+        );
         (sha256(&manifest), manifest.len(), sha256(&config))
     }
 
@@ -317,12 +370,21 @@ pub fn write_oci_layout(dir: &Path, images: &[&Image], compression: &[Compressio
     // A nested index, as multi-platform images have: top index -> image index.
     let inner = serde_json::json!({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": manifests});
     let inner_bytes = serde_json::to_vec(&inner).expect("json");
-    fs::write(dir.join("blobs/sha256").join(&sha256(&inner_bytes)[7..]), &inner_bytes).expect("write index blob");
+    fs::write(
+        dir.join("blobs/sha256").join(&sha256(&inner_bytes)[7..]),
+        &inner_bytes,
+    )
+    .expect("write index blob");
     let top = serde_json::json!({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
         "manifests": [{"mediaType": "application/vnd.oci.image.index.v1+json", "digest": sha256(&inner_bytes), "size": inner_bytes.len(),
             "annotations": {"org.opencontainers.image.ref.name": tag}}]});
-    fs::write(dir.join("index.json"), serde_json::to_vec(&top).expect("json")).expect("write index");
-    fs::write(dir.join("oci-layout"), br#"{"imageLayoutVersion":"1.0.0"}"#).expect("write oci-layout");
+    fs::write(
+        dir.join("index.json"),
+        serde_json::to_vec(&top).expect("json"),
+    )
+    .expect("write index");
+    fs::write(dir.join("oci-layout"), br#"{"imageLayoutVersion":"1.0.0"}"#)
+        .expect("write oci-layout");
 }
 
 /// Tars an OCI layout directory into an OCI archive.
@@ -334,7 +396,9 @@ pub fn tar_dir(dir: &Path, out: &Path) {
 
 /// Runs a command and panics with its output when it fails.
 pub fn run(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap_or_else(|e| panic!("running {cmd:?}: {e}"));
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("running {cmd:?}: {e}"));
     assert!(
         out.status.success(),
         "{cmd:?} failed: {}{}",
@@ -360,7 +424,10 @@ pub fn debian_image(rootfs: &Path) -> Image {
     let mut stanzas: Vec<&str> = status
         .split("\n\n")
         .filter(|s| !s.trim().is_empty())
-        .filter(|s| !s.lines().any(|l| l == format!("Package: {REMOVED_PACKAGE}")))
+        .filter(|s| {
+            !s.lines()
+                .any(|l| l == format!("Package: {REMOVED_PACKAGE}"))
+        })
         .collect();
     let added = format!(
         "Package: {}\nStatus: install ok installed\nPriority: optional\nSection: misc\nInstalled-Size: 1\nMaintainer: drydock <dev@drydock.invalid>\nArchitecture: all\nSource: drydock-fixture-src (1.0-0)\nVersion: {}\nDescription: test fixture",
@@ -368,12 +435,17 @@ pub fn debian_image(rootfs: &Path) -> Image {
     );
     stanzas.push(&added);
     let new_status = stanzas.join("\n\n") + "\n";
-    let l0 = LayerBuilder::new().dir_tree(rootfs, &[]).finish("ADD rootfs.tar /");
+    let l0 = LayerBuilder::new()
+        .dir_tree(rootfs, &[])
+        .finish("ADD rootfs.tar /");
     let l1 = LayerBuilder::new()
         .file("var/lib/dpkg/status", new_status.as_bytes())
         .whiteout(&format!("usr/share/doc/{REMOVED_PACKAGE}"))
-        .finish(&format!("RUN apt-get purge -y {REMOVED_PACKAGE} && dpkg -i drydock-fixture.deb"));
-    let ghost = "Package: ghost\nStatus: install ok installed\nArchitecture: amd64\nVersion: 6.6.6\n";
+        .finish(&format!(
+            "RUN apt-get purge -y {REMOVED_PACKAGE} && dpkg -i drydock-fixture.deb"
+        ));
+    let ghost =
+        "Package: ghost\nStatus: install ok installed\nArchitecture: amd64\nVersion: 6.6.6\n";
     let l2 = LayerBuilder::new()
         .file("var/lib/dpkg/status.d/ghost", ghost.as_bytes())
         .finish("COPY ghost /var/lib/dpkg/status.d/ghost");
@@ -413,7 +485,10 @@ impl Drop for DockerImages {
 pub fn docker_load(archive: &Path) -> String {
     let out = run(Command::new("docker").arg("load").arg("-i").arg(archive));
     out.lines()
-        .find_map(|l| l.strip_prefix("Loaded image: ").or_else(|| l.strip_prefix("Loaded image ID: ")))
+        .find_map(|l| {
+            l.strip_prefix("Loaded image: ")
+                .or_else(|| l.strip_prefix("Loaded image ID: "))
+        })
         .map(|s| s.trim().to_string())
         .unwrap_or_else(|| panic!("unexpected docker load output: {out}"))
 }
@@ -469,14 +544,31 @@ impl Registry {
             RegistryAuth::Anonymous => {}
             RegistryAuth::Basic(user, pass) => {
                 let file = dir.path().join("htpasswd");
-                run(Command::new("htpasswd").args(["-Bbc"]).arg(&file).args([user, pass]));
-                cfg.push_str(&format!("auth:\n  htpasswd:\n    realm: drydock-test\n    path: {}\n", file.display()));
+                run(Command::new("htpasswd")
+                    .args(["-Bbc"])
+                    .arg(&file)
+                    .args([user, pass]));
+                cfg.push_str(&format!(
+                    "auth:\n  htpasswd:\n    realm: drydock-test\n    path: {}\n",
+                    file.display()
+                ));
             }
             RegistryAuth::Token(user, pass) => {
                 let key = dir.path().join("token.key");
                 let cert = dir.path().join("token.crt");
                 run(Command::new("openssl")
-                    .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=drydock-token", "-keyout"])
+                    .args([
+                        "req",
+                        "-x509",
+                        "-newkey",
+                        "rsa:2048",
+                        "-nodes",
+                        "-days",
+                        "1",
+                        "-subj",
+                        "/CN=drydock-token",
+                        "-keyout",
+                    ])
                     .arg(&key)
                     .arg("-out")
                     .arg(&cert));
@@ -491,7 +583,10 @@ impl Registry {
                     .spawn()
                     .expect("starting the token service (python3)");
                 children.push(child);
-                assert!(wait_for_port(&format!("127.0.0.1:{token_port}")), "token service did not start");
+                assert!(
+                    wait_for_port(&format!("127.0.0.1:{token_port}")),
+                    "token service did not start"
+                );
                 cfg.push_str(&format!(
                     "auth:\n  token:\n    realm: http://127.0.0.1:{token_port}/token\n    service: drydock-registry\n    issuer: drydock-issuer\n    rootcertbundle: {}\n",
                     cert.display()
@@ -512,7 +607,11 @@ impl Registry {
             .spawn()
             .expect("starting docker-registry");
         children.push(child);
-        let reg = Registry { children, addr: addr.clone(), _dir: dir };
+        let reg = Registry {
+            children,
+            addr: addr.clone(),
+            _dir: dir,
+        };
         assert!(wait_for_port(&addr), "registry on {addr} did not start");
         reg
     }

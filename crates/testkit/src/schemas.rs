@@ -24,9 +24,15 @@ fn errors(validator: &jsonschema::Validator, instance: &Value) -> Vec<String> {
 pub fn cyclonedx_errors(instance: &Value) -> Vec<String> {
     let dir = schema_dir();
     let registry = jsonschema::Registry::new()
-        .add("http://cyclonedx.org/schema/spdx.schema.json", load(dir.join("spdx.schema.json")))
+        .add(
+            "http://cyclonedx.org/schema/spdx.schema.json",
+            load(dir.join("spdx.schema.json")),
+        )
         .expect("spdx.schema.json registers")
-        .add("http://cyclonedx.org/schema/jsf-0.82.schema.json", load(dir.join("jsf-0.82.schema.json")))
+        .add(
+            "http://cyclonedx.org/schema/jsf-0.82.schema.json",
+            load(dir.join("jsf-0.82.schema.json")),
+        )
         .expect("jsf schema registers")
         .prepare()
         .expect("registry prepares");
@@ -51,7 +57,9 @@ pub fn spdx_errors(instance: &Value) -> Vec<String> {
 pub fn report_errors(instance: &Value) -> Vec<String> {
     let validator = jsonschema::options()
         .should_validate_formats(true)
-        .build(&load(crate::workspace_root().join("docs/schema/report.schema.json")))
+        .build(&load(
+            crate::workspace_root().join("docs/schema/report.schema.json"),
+        ))
         .expect("report schema compiles");
     errors(&validator, instance)
 }
