@@ -102,6 +102,7 @@ impl Prefilter {
     pub(crate) fn for_each(&self, hay: &[u8], mut hit: impl FnMut(usize, usize)) {
         let n = hay.len();
         let mut check = |pos: usize| {
+            CHECKS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let end = (pos + self.max_len).min(n);
             let input = Input::new(&hay[..end]).range(pos..end).anchored(Anchored::Yes);
             // Anchored overlapping search: every keyword that starts at `pos`. It also
@@ -185,3 +186,5 @@ mod tests {
         assert!(want.len() > 20);
     }
 }
+
+pub static CHECKS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);

@@ -691,7 +691,9 @@ fn almalinux_data_serves_rhel_and_rocky_marked_as_such() {
         let f = scan(&db, &inventory(Some(os(family, "9.1")), vec![pkg.clone()]));
         assert_eq!(ids_fixes(&f), ids_fixes(&alma), "{family}");
         assert!(
-            f[0].notes.iter().any(|n| n.contains("matched via AlmaLinux:9 data")),
+            f[0].notes
+                .iter()
+                .any(|n| n.contains("matched via AlmaLinux:9 data")),
             "{family}: {:?}",
             f[0].notes
         );

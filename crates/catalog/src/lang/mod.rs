@@ -226,7 +226,10 @@ mod tests {
             assert!(a.wants_file("usr/local/bin/app", 10_000, true), "{name}");
             assert!(!a.wants_file("usr/local/bin/app", 10_000, false), "{name}");
         }
-        let lock = all.iter().find(|a| a.name() == "cargo-lock").expect("cargo-lock");
+        let lock = all
+            .iter()
+            .find(|a| a.name() == "cargo-lock")
+            .expect("cargo-lock");
         assert!(lock.wants_file("src/Cargo.lock", 100, false));
     }
 

@@ -36,4 +36,5 @@ pub fn spdx(report: &Report) -> Value {
     serde_json::from_slice(&out).expect("SPDX output is JSON")
 }
 
+#[allow(unused_imports)] // each test binary uses a different part
 pub use drydock_testkit::schemas::{cyclonedx_errors, spdx_errors};
