@@ -76,8 +76,8 @@ bench_dir() { # NAME DIR EXTRA_DD_FLAGS...
   report "trivy $sub --scanners secret" "$mb" "$(run trivy-$name "${TRIVY[@]}" $sub "${TRIVY_FLAGS[@]}" "$dir")" \
     "$(trivy_count "$OUT/trivy-$name.out")"
   if [ -n "$DS" ] && [ "$name" != rootfs ]; then
-    # detect-secrets is single-threaded Python; one run is enough to place it.
-    RUNS=1 report "detect-secrets scan" "$mb" "$(cd "$dir" && RUNS=1 run ds-$name "$DS" scan --all-files)" \
+    # detect-secrets is single-threaded Python; one run (at most 20 min) is enough to place it.
+    RUNS=1 report "detect-secrets scan" "$mb" "$(cd "$dir" && RUNS=1 run ds-$name timeout 1200 "$DS" scan --all-files)" \
       "$(ds_count "$OUT/ds-$name.out")"
   fi
 }

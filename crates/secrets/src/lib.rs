@@ -13,7 +13,7 @@ pub mod dir;
 pub mod docs;
 pub mod engine;
 pub mod git;
-pub mod prefilter;
+mod prefilter;
 pub mod rules;
 pub mod validate;
 

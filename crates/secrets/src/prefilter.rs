@@ -8,26 +8,27 @@
 //! case-folded 3- and 4-byte prefix of every keyword is hashed into a bit set
 //! that fits in L1; each position of the file costs one load, a multiply and
 //! a bit test, with no dependency between positions. Only positions whose
-//! hash bit is set are checked exactly, with an anchored Aho-Corasick search
-//! over the next few bytes. Hand-written because no crate offers a
+//! hash bit is set are checked exactly: the keywords sharing that folded
+//! prefix are compared byte by byte. Hand-written because no crate offers a
 //! many-pattern, case-insensitive, SIMD-speed literal prefilter in pure Rust
 //! (vectorscan needs cmake and C++; see CRATES.md).
 
-use aho_corasick::automaton::OverlappingState;
-use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
+use aho_corasick::{AhoCorasick, MatchKind};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// 2^18 bits = 32 KiB.
 const TABLE_BITS: u32 = 18;
 const WORDS: usize = 1 << (TABLE_BITS - 6);
 
 pub(crate) struct Prefilter {
-    /// Exact matcher, anchored at a candidate position.
-    exact: AhoCorasick,
+    /// Keywords by their folded 4-byte prefix, and 3-byte keywords by their folded bytes.
+    by_four: HashMap<u32, Vec<usize>, BuildHasherDefault<MulHasher>>,
+    by_three: HashMap<u32, Vec<usize>, BuildHasherDefault<MulHasher>>,
+    keywords: Vec<Vec<u8>>,
     /// Bits for hashes of folded 4-byte keyword prefixes; a 3-byte keyword
     /// sets the bits of all its 4-byte extensions, so one test covers both.
     table: Box<[u64; WORDS]>,
-    /// Longest keyword, the window an anchored check reads.
-    max_len: usize,
     /// Keywords under 3 bytes cannot be hashed; they go through the exact automaton unanchored.
     short: Option<AhoCorasick>,
     short_ids: Vec<usize>,
@@ -57,22 +58,29 @@ fn test(table: &[u64; WORDS], h: usize) -> bool {
 
 impl Prefilter {
     pub(crate) fn new(keywords: &[String]) -> Result<Prefilter, aho_corasick::BuildError> {
-        let exact = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .start_kind(StartKind::Anchored)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(keywords)?;
+        let mut by_four: HashMap<u32, Vec<usize>, BuildHasherDefault<MulHasher>> =
+            HashMap::default();
+        let mut by_three: HashMap<u32, Vec<usize>, BuildHasherDefault<MulHasher>> =
+            HashMap::default();
         let mut table = Box::new([0u64; WORDS]);
         let mut short = Vec::new();
         let mut short_ids = Vec::new();
         for (i, k) in keywords.iter().enumerate() {
             let b = k.as_bytes();
             if b.len() >= 4 {
-                set(&mut table, hash(fold(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))));
+                let x = fold(u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+                set(&mut table, hash(x));
+                by_four.entry(x).or_default().push(i);
             } else if b.len() == 3 {
+                by_three
+                    .entry(fold(u32::from_le_bytes([b[0], b[1], b[2], 0])) & 0x00ff_ffff)
+                    .or_default()
+                    .push(i);
                 for c in 0..=255u8 {
-                    set(&mut table, hash(fold(u32::from_le_bytes([b[0], b[1], b[2], c]))));
+                    set(
+                        &mut table,
+                        hash(fold(u32::from_le_bytes([b[0], b[1], b[2], c]))),
+                    );
                 }
             } else {
                 short.push(k.clone());
@@ -90,9 +98,10 @@ impl Prefilter {
             )
         };
         Ok(Prefilter {
-            exact,
+            by_four,
+            by_three,
+            keywords: keywords.iter().map(|k| k.as_bytes().to_vec()).collect(),
             table,
-            max_len: keywords.iter().map(|k| k.len()).max().unwrap_or(0),
             short,
             short_ids,
         })
@@ -101,24 +110,32 @@ impl Prefilter {
     /// Calls `hit(keyword index, position)` for every keyword occurrence, in position order.
     pub(crate) fn for_each(&self, hay: &[u8], mut hit: impl FnMut(usize, usize)) {
         let n = hay.len();
+        let matches_at = |id: usize, pos: usize| {
+            let k = &self.keywords[id];
+            hay.get(pos..pos + k.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(k))
+        };
         let mut check = |pos: usize| {
-            CHECKS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let end = (pos + self.max_len).min(n);
-            let input = Input::new(&hay[..end]).range(pos..end).anchored(Anchored::Yes);
-            // Anchored overlapping search: every keyword that starts at `pos`. It also
-            // reports keywords that are suffixes of those (`token` in `_authtoken`),
-            // which the check at their own position reports: skipped here.
-            let mut state = OverlappingState::start();
-            while self.exact.try_find_overlapping(input.clone(), &mut state).is_ok() {
-                match state.get_match() {
-                    Some(m) if m.start() == pos => hit(m.pattern().as_usize(), pos),
-                    Some(_) => {}
-                    None => break,
+            let mut b = [0u8; 4];
+            let avail = &hay[pos..(pos + 4).min(n)];
+            b[..avail.len()].copy_from_slice(avail);
+            let x = fold(u32::from_le_bytes(b));
+            for &id in self.by_four.get(&x).into_iter().flatten() {
+                if matches_at(id, pos) {
+                    hit(id, pos);
+                }
+            }
+            for &id in self.by_three.get(&(x & 0x00ff_ffff)).into_iter().flatten() {
+                if matches_at(id, pos) {
+                    hit(id, pos);
                 }
             }
         };
         for (i, w) in hay.windows(4).enumerate() {
-            if test(&self.table, hash(fold(u32::from_le_bytes([w[0], w[1], w[2], w[3]])))) {
+            if test(
+                &self.table,
+                hash(fold(u32::from_le_bytes([w[0], w[1], w[2], w[3]]))),
+            ) {
                 check(i);
             }
         }
@@ -133,6 +150,24 @@ impl Prefilter {
                 hit(self.short_ids[m.pattern().as_usize()], m.start());
             }
         }
+    }
+}
+
+/// The keys are folded 4-byte prefixes: one multiply spreads them well enough.
+#[derive(Default)]
+struct MulHasher(u64);
+
+impl Hasher for MulHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ b as u64).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    fn write_u32(&mut self, x: u32) {
+        self.0 = (x as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
 }
 
@@ -174,9 +209,14 @@ mod tests {
             .collect();
         let text = "Authorization: Bearer x\nAWS_SECRET_ACCESS_KEY=1 AKIA ghp_ xoxb- -----BEGIN RSA PRIVATE KEY-----\n\
                     password: postgres://u:p@h mongodb+srv:// sk_live_ DD_API_KEY Q~ -us1 eyJ hf_ r8_ :AA";
-        let reference = AhoCorasick::builder().ascii_case_insensitive(true).build(&kws).unwrap();
-        let mut want: Vec<(usize, usize)> =
-            reference.find_overlapping_iter(text).map(|m| (m.pattern().as_usize(), m.start())).collect();
+        let reference = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&kws)
+            .unwrap();
+        let mut want: Vec<(usize, usize)> = reference
+            .find_overlapping_iter(text)
+            .map(|m| (m.pattern().as_usize(), m.start()))
+            .collect();
         want.sort();
         let p = Prefilter::new(&kws).unwrap();
         let mut got = Vec::new();
@@ -186,5 +226,3 @@ mod tests {
         assert!(want.len() > 20);
     }
 }
-
-pub static CHECKS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
