@@ -267,19 +267,7 @@ fn rootfs_scan_equals_dpkg_query() {
         progress: None,
     };
     let s = scan_dir(&rootfs, ArtifactKind::Rootfs, &opts).unwrap();
-    let mut got: Vec<String> = s
-        .merged
-        .packages()
-        .map(|p| {
-            format!(
-                "{} {} {}",
-                p.name,
-                p.version,
-                p.arch.as_deref().unwrap_or("")
-            )
-        })
-        .collect();
-    got.sort();
+    let got = kit::package_lines(s.merged.packages());
     assert_eq!(got, kit::dpkg_query_in(&rootfs));
 }
 

@@ -11,20 +11,7 @@ fn analyzers() -> Vec<Box<dyn Analyzer>> {
 }
 
 fn listing(scan: &drydock_image::ImageScan) -> Vec<String> {
-    let mut v: Vec<String> = scan
-        .merged
-        .packages()
-        .map(|p| {
-            format!(
-                "{} {} {}",
-                p.name,
-                p.version,
-                p.arch.as_deref().unwrap_or("")
-            )
-        })
-        .collect();
-    v.sort();
-    v
+    kit::package_lines(scan.merged.packages())
 }
 
 /// Loads the test image into the daemon under a unique tag.

@@ -46,20 +46,7 @@ fn scan(
 }
 
 fn listing(scan: &drydock_image::ImageScan) -> Vec<String> {
-    let mut v: Vec<String> = scan
-        .merged
-        .packages()
-        .map(|p| {
-            format!(
-                "{} {} {}",
-                p.name,
-                p.version,
-                p.arch.as_deref().unwrap_or("")
-            )
-        })
-        .collect();
-    v.sort();
-    v
+    kit::package_lines(scan.merged.packages())
 }
 
 fn find<'a>(scan: &'a drydock_image::ImageScan, name: &str) -> &'a Package {

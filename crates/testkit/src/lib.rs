@@ -62,6 +62,22 @@ pub fn dpkg_query_in(rootfs: &Path) -> Vec<String> {
     v
 }
 
+/// Packages as `name version arch` lines, sorted: the form of [`dpkg_query_in`].
+pub fn package_lines<'a>(pkgs: impl Iterator<Item = &'a drydock_core::Package>) -> Vec<String> {
+    let mut v: Vec<String> = pkgs
+        .map(|p| {
+            format!(
+                "{} {} {}",
+                p.name,
+                p.version,
+                p.arch.as_deref().unwrap_or("")
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
 pub fn sha256(bytes: &[u8]) -> String {
     format!("sha256:{}", hex::encode(Sha256::digest(bytes)))
 }
