@@ -49,7 +49,8 @@ run() {
   : >"$OUT/$label.times"
   for _ in $(seq "$RUNS"); do
     /usr/bin/time -f "%e %M" -o "$OUT/.t" "$@" >"$OUT/$label.out" 2>"$OUT/$label.err" || true
-    cat "$OUT/.t" >>"$OUT/$label.times"
+    # The last line: /usr/bin/time puts "Command exited with non-zero status N" before it.
+    tail -n 1 "$OUT/.t" >>"$OUT/$label.times"
   done
   sort -n "$OUT/$label.times" | awk '{w[NR]=$1; m[NR]=$2} END {i=int((NR+1)/2); print w[i], m[i]}'
 }
