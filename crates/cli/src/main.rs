@@ -351,15 +351,21 @@ fn scan_and_report(g: &GlobalArgs, target: Target, defaults: Defaults) -> Result
             } else {
                 None
             };
-            if scanners.misconfig {
-                extra_warnings.push(ScanWarning {
-                    input: "misconfig".into(),
-                    message: "the misconfiguration scanner reads Dockerfiles and manifests of source trees (drydock fs / drydock config); images are checked for secrets and vulnerabilities".into(),
-                });
-            }
+            let misconfig = if scanners.misconfig {
+                Some(scanners::config_scanner(
+                    &g.scan.policy,
+                    &g.scan.disable_rules,
+                )?)
+            } else {
+                None
+            };
             let mut scan = inventory_scan(g, ScanTarget::Image(a), &cache_root, scanners.secret)?;
             if let (Some(sc), Some(cfg)) = (secrets.as_ref(), scan.artifact.config.as_mut()) {
                 extra_findings.extend(scanners::image_config_secrets(sc, cfg));
+            }
+            // After the secret scanner redacted the config: the findings quote its history.
+            if let Some(cs) = &misconfig {
+                extra_findings.extend(scanners::misconfig_image(cs, &scan.artifact)?);
             }
             extra_findings.extend(scan.findings.iter().cloned());
             let inventory =

@@ -216,6 +216,23 @@ pub fn misconfig_dir(
     Ok((scan.findings, scan.warnings))
 }
 
+/// Misconfigurations of an image, judged from its config and history.
+pub fn misconfig_image(
+    scanner: &drydock_config::ConfigScanner,
+    artifact: &drydock_core::Artifact,
+) -> Result<Vec<Finding>> {
+    let Some(config) = artifact.config.as_ref() else {
+        return Ok(Vec::new());
+    };
+    let layers: Vec<drydock_core::LayerRef> =
+        artifact.layers.iter().map(|l| l.layer.clone()).collect();
+    // An archive is named by its path; its tag says which image it is.
+    let name = artifact.repo_tags.first().unwrap_or(&artifact.name);
+    scanner
+        .scan_image_config(name, config, &layers)
+        .with_context(|| format!("checking the config of {name} for misconfigurations"))
+}
+
 pub fn config_scanner(
     policy_dirs: &[std::path::PathBuf],
     disabled: &[String],

@@ -11,6 +11,7 @@
 mod compose;
 pub mod dockerfile;
 mod docs;
+pub mod image;
 mod kubernetes;
 mod rego;
 mod rules;
@@ -275,6 +276,33 @@ impl ConfigScanner {
         Ok(findings)
     }
 
+    /// Misconfigurations of a built image, from its config blob (`history`,
+    /// `config`, `rootfs`): the Dockerfile is rebuilt from the history and the
+    /// config fields, and the Dockerfile rules history can judge
+    /// ([`image::FROM_HISTORY`]) run on it, then users' Dockerfile policies.
+    /// `image` names the image in the findings' notes; `layers` are the
+    /// image's layers as the scan saw them (may be empty).
+    pub fn scan_image_config(
+        &self,
+        image: &str,
+        config: &serde_json::Value,
+        layers: &[drydock_core::LayerRef],
+    ) -> Result<Vec<Finding>, ConfigError> {
+        let rebuilt = image::rebuild(config, layers);
+        let hits = image::run(&rebuilt, &|id| self.enabled(id));
+        let mut findings = image::findings(image, &rebuilt, &hits);
+        if let Some(p) = &self.policies {
+            let input = dockerfile::checks::rego_input(&rebuilt.dockerfile);
+            for f in p.eval(image, &input, None, 1)? {
+                if self.enabled(&f.id) {
+                    let line = f.location.line.unwrap_or(1);
+                    findings.push(image::place(image, &rebuilt, f, line));
+                }
+            }
+        }
+        Ok(findings)
+    }
+
     fn to_findings(&self, path: &str, text: &str, hits: Vec<Hit>) -> Vec<Finding> {
         let mut findings: Vec<Finding> = hits.iter().map(|h| finding_from_hit(path, h)).collect();
         suppress::apply(text, &mut findings);
@@ -436,6 +464,16 @@ mod tests {
             .collect();
         let meta: BTreeSet<&str> = rules().iter().map(|r| r.id.as_str()).collect();
         assert_eq!(checks, meta);
+    }
+
+    #[test]
+    fn image_rules_are_dockerfile_rules() {
+        for id in image::FROM_HISTORY {
+            assert!(
+                dockerfile::checks::CHECKS.iter().any(|(c, _)| c == id),
+                "{id}"
+            );
+        }
     }
 
     #[test]

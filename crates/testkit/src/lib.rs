@@ -254,7 +254,25 @@ impl Image {
 
     /// `docker save` as Docker before 25 wrote it: `<id>/layer.tar`, `<hex>.json`.
     pub fn write_docker_archive_classic(&self, path: &Path, tag: &str) {
-        let config = self.config();
+        self.write_docker_archive_classic_config(path, tag, self.config());
+    }
+
+    /// [`write_docker_archive_classic`](Self::write_docker_archive_classic)
+    /// with a config the test writes (its `history`, `config.User`, …);
+    /// `rootfs` is set to the layers' diff_ids.
+    pub fn write_docker_archive_with_config(
+        &self,
+        path: &Path,
+        tag: &str,
+        mut config: serde_json::Value,
+    ) {
+        config["rootfs"] = serde_json::json!({"type": "layers",
+            "diff_ids": self.layers.iter().map(Layer::diff_id).collect::<Vec<_>>()});
+        let bytes = serde_json::to_vec(&config).expect("config json");
+        self.write_docker_archive_classic_config(path, tag, bytes);
+    }
+
+    fn write_docker_archive_classic_config(&self, path: &Path, tag: &str, config: Vec<u8>) {
         let cfg_hex = sha256(&config)[7..].to_string();
         let mut b = tar::Builder::new(fs::File::create(path).expect("create archive"));
         let mut layer_paths = Vec::new();

@@ -231,6 +231,25 @@ fn is_shell(c: &SimpleCommand) -> bool {
             && c.args().is_empty())
 }
 
+/// The word a shell runs as its script: after `-c` (`-ec`, …), else its
+/// first operand (`bash <(curl …)`); any argument of `eval`, `source`, `.`.
+fn script_word(c: &SimpleCommand) -> Option<String> {
+    let args = c.args();
+    if matches!(c.program(), "eval" | "source" | ".") {
+        return Some(args.join(" "));
+    }
+    if !is_shell(c) && !matches!(c.program(), "sh" | "bash" | "ash" | "dash" | "zsh" | "ksh") {
+        return None;
+    }
+    if let Some(p) = args
+        .iter()
+        .position(|a| a.starts_with('-') && !a.starts_with("--") && a.contains('c'))
+    {
+        return args.get(p + 1).cloned();
+    }
+    args.iter().find(|a| !a.starts_with('-')).cloned()
+}
+
 fn is_download(c: &SimpleCommand) -> bool {
     matches!(c.program(), "curl" | "wget")
 }
@@ -242,14 +261,13 @@ fn download_piped_to_shell(df: &Dockerfile, out: &mut Out) {
                 hit(out, i, format!("{} | {}", w[0].text(), w[1].text()));
             }
         }
-        // `sh -c "$(curl …)"` and `bash <(curl …)`
+        // `sh -c "$(curl …)"`, `bash <(curl …)`, `eval "$(wget -O- …)"`: a shell
+        // (or `eval`, `source`, `.`) that runs what a substitution downloaded.
         for c in &i.commands {
-            if is_shell(c)
-                && c.args().iter().any(|a| {
-                    a.contains("$(curl")
-                        || a.contains("$(wget")
-                        || a.contains("<(curl")
-                        || a.contains("<(wget")
+            if c.substituted.iter().any(is_download)
+                && script_word(c).is_some_and(|w| {
+                    (w.contains("$(") || w.contains('`') || w.contains("<("))
+                        && (w.contains("curl") || w.contains("wget"))
                 })
             {
                 hit(out, i, c.text());

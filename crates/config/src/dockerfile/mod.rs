@@ -459,7 +459,7 @@ fn convert(instruction: &Instruction<'_>, text: &str, lines: &Lines, escape: cha
         } else {
             inst.commands = vec![SimpleCommand {
                 words: inst.args.clone(),
-                piped: false,
+                ..SimpleCommand::default()
             }];
         }
     } else if !inst.exec_form && matches!(inst.keyword, "CMD" | "ENTRYPOINT" | "HEALTHCHECK") {

@@ -4,13 +4,19 @@
 //! async, full POSIX parser far heavier than needed to see which commands a
 //! `RUN` joins with `&&`, `||`, `;`, `|`, `&` and newlines. This tokenizer
 //! honours single and double quotes, backslash escapes, comments, and keeps
-//! `$(…)` and backticks inside the word they belong to.
+//! `$(…)`, backticks and `<(…)` inside the word they belong to; the commands
+//! inside them are split too and come before the command that uses their
+//! output (they run first), so `apt-get install $(cat pkgs)` and
+//! `sh -c "$(curl …)"` are seen for what they run.
 
 /// A simple command: its words, and whether its output is piped to the next one.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SimpleCommand {
     pub words: Vec<String>,
     pub piped: bool,
+    /// The commands of the `$(…)`, backtick and `<(…)`/`>(…)` substitutions
+    /// in this command's words (also in the flat list [`split`] returns).
+    pub substituted: Vec<SimpleCommand>,
 }
 
 impl SimpleCommand {
@@ -101,6 +107,8 @@ pub fn split(script: &str) -> Vec<SimpleCommand> {
     let mut word = String::new();
     let mut in_word = false;
     let mut chars = script.chars().peekable();
+    // Commands of the substitutions in the current command's words.
+    let mut pending: Vec<SimpleCommand> = Vec::new();
 
     macro_rules! end_word {
         () => {
@@ -113,10 +121,14 @@ pub fn split(script: &str) -> Vec<SimpleCommand> {
     macro_rules! end_command {
         ($piped:expr) => {
             end_word!();
+            // The substitutions run first, then the command that uses them.
+            commands.extend(pending.iter().cloned());
             if !current.words.is_empty() {
                 current.piped = $piped;
+                current.substituted = std::mem::take(&mut pending);
                 commands.push(std::mem::take(&mut current));
             }
+            pending.clear();
         };
     }
 
@@ -136,6 +148,11 @@ pub fn split(script: &str) -> Vec<SimpleCommand> {
                 while let Some(q) = chars.next() {
                     match q {
                         '"' => break,
+                        '$' if chars.peek() == Some(&'(') => {
+                            chars.next();
+                            substitution(&mut chars, ')', &mut word, &mut pending);
+                        }
+                        '`' => substitution(&mut chars, '`', &mut word, &mut pending),
                         '\\' => {
                             if let Some(n) = chars.next() {
                                 if !matches!(n, '"' | '\\' | '$' | '`' | '\n') {
@@ -159,31 +176,21 @@ pub fn split(script: &str) -> Vec<SimpleCommand> {
                 None => {}
             },
             '$' if chars.peek() == Some(&'(') => {
-                // Command substitution stays inside the word, balanced.
+                chars.next();
                 in_word = true;
-                word.push('$');
-                let mut depth = 0usize;
-                for q in chars.by_ref() {
-                    word.push(q);
-                    if q == '(' {
-                        depth += 1;
-                    } else if q == ')' {
-                        depth = depth.saturating_sub(1);
-                        if depth == 0 {
-                            break;
-                        }
-                    }
-                }
+                substitution(&mut chars, ')', &mut word, &mut pending);
             }
             '`' => {
                 in_word = true;
-                word.push('`');
-                for q in chars.by_ref() {
-                    word.push(q);
-                    if q == '`' {
-                        break;
-                    }
-                }
+                substitution(&mut chars, '`', &mut word, &mut pending);
+            }
+            '<' | '>' if chars.peek() == Some(&'(') => {
+                // Process substitution `<(curl …)`: a word whose text is a file.
+                chars.next();
+                end_word!();
+                in_word = true;
+                word.push(c);
+                substitution(&mut chars, ')', &mut word, &mut pending);
             }
             '#' if !in_word => {
                 for q in chars.by_ref() {
@@ -236,6 +243,62 @@ pub fn split(script: &str) -> Vec<SimpleCommand> {
     commands
 }
 
+/// Reads a substitution up to its `close` (`)` balanced, or the closing
+/// backtick), after its opening was consumed; writes its text into `word`
+/// (`$(…)`, `` `…` ``, `<(…)` as written) and its commands into `pending`.
+/// `$((…))` is arithmetic, not a command. Quotes inside are honoured, so a
+/// `)` in a quoted string does not close it; an unterminated one ends at the
+/// end of the script.
+fn substitution(
+    chars: &mut std::iter::Peekable<std::str::Chars<'_>>,
+    close: char,
+    word: &mut String,
+    pending: &mut Vec<SimpleCommand>,
+) {
+    let arithmetic = close == ')' && chars.peek() == Some(&'(');
+    let mut inner = String::new();
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    while let Some(q) = chars.next() {
+        match (quote, q) {
+            (Some(open), _) if q == open => quote = None,
+            (Some('"'), '\\') | (None, '\\') => {
+                inner.push(q);
+                if let Some(n) = chars.next() {
+                    inner.push(n);
+                }
+                continue;
+            }
+            (Some(_), _) => {}
+            (None, '\'' | '"') if close == ')' => quote = Some(q),
+            (None, '(') if close == ')' => depth += 1,
+            (None, c) if c == close => {
+                if depth == 0 {
+                    break;
+                }
+                depth -= 1;
+            }
+            _ => {}
+        }
+        inner.push(q);
+    }
+    if close == '`' {
+        word.push('`');
+        word.push_str(&inner);
+        word.push('`');
+    } else {
+        if !word.ends_with(['<', '>']) {
+            word.push('$');
+        }
+        word.push('(');
+        word.push_str(&inner);
+        word.push(')');
+    }
+    if !arithmetic {
+        pending.extend(split(&inner));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -258,12 +321,40 @@ mod tests {
     fn honours_quotes_escapes_and_comments() {
         assert_eq!(
             words("echo 'a && b' \"c; $(d | e)\" f\\ g # a comment | sh\nls"),
-            vec![vec!["echo", "a && b", "c; $(d | e)", "f g"], vec!["ls"]]
+            vec![
+                vec!["d"],
+                vec!["e"],
+                vec!["echo", "a && b", "c; $(d | e)", "f g"],
+                vec!["ls"]
+            ]
         );
         assert_eq!(
             words("make 2>&1 >/dev/null &\nx"),
             vec![vec!["make", "2>&1", ">/dev/null"], vec!["x"]]
         );
+    }
+
+    #[test]
+    fn splits_command_substitutions_too() {
+        let cmds = split("apt-get install -y $(cat /pkgs | grep -v '^#') && echo `id -u`");
+        let programs: Vec<&str> = cmds.iter().map(SimpleCommand::program).collect();
+        assert_eq!(programs, ["cat", "grep", "apt-get", "id", "echo"]);
+        assert!(cmds[0].piped && !cmds[1].piped);
+        assert_eq!(
+            cmds[2].words,
+            ["apt-get", "install", "-y", "$(cat /pkgs | grep -v '^#')"]
+        );
+        assert_eq!(cmds[2].substituted.len(), 2);
+        let sh = split("sh -c \"$(curl -fsSL \"https://x/i.sh\")\" -- a) b");
+        let programs: Vec<&str> = sh.iter().map(SimpleCommand::program).collect();
+        assert_eq!(programs, ["curl", "sh", "b"]);
+        assert_eq!(sh[0].words, ["curl", "-fsSL", "https://x/i.sh"]);
+        assert_eq!(sh[1].substituted[0].program(), "curl");
+        let ps = split("bash <(wget -qO- https://x) && echo $((1 + 2))");
+        let programs: Vec<&str> = ps.iter().map(SimpleCommand::program).collect();
+        assert_eq!(programs, ["wget", "bash", "echo"]);
+        assert_eq!(ps[1].words, ["bash", "<(wget -qO- https://x)"]);
+        assert_eq!(ps[2].words, ["echo", "$((1 + 2))"]);
     }
 
     #[test]
