@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Which file of the daemon a fact is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -19,6 +19,13 @@ pub enum FileRole {
     TlsKey,
     Socket,
     DaemonJson,
+    /// /etc/docker/certs.d itself (3.7, 3.8 look at what is inside).
+    RegistryCertsDir,
+    /// A file or registry directory under /etc/docker/certs.d.
+    RegistryCert,
+    EtcDefaultDocker,
+    EtcSysconfigDocker,
+    ContainerdSocket,
 }
 
 /// `stat` of one file; `exists: false` when it is not there.
@@ -34,11 +41,25 @@ pub struct FileFact {
     pub user: Option<String>,
     pub group: Option<String>,
     pub is_socket: bool,
+    #[serde(default)]
+    pub is_dir: bool,
+}
+
+/// `path` (absolute, as the host sees it) under the host root `root`.
+pub fn host_path(root: &Path, path: &str) -> PathBuf {
+    root.join(path.trim_start_matches('/'))
 }
 
 impl FileFact {
     pub fn stat(role: FileRole, path: &str) -> FileFact {
-        match std::fs::metadata(path) {
+        FileFact::stat_in(Path::new("/"), role, path)
+    }
+
+    /// `stat` of the host's `path` with the host's root file system at `root`
+    /// (`/`, or where it is mounted); names come from that root's passwd and group.
+    /// The fact keeps the host's path.
+    pub fn stat_in(root: &Path, role: FileRole, path: &str) -> FileFact {
+        match std::fs::metadata(host_path(root, path)) {
             Ok(m) => FileFact {
                 role,
                 path: path.to_string(),
@@ -46,9 +67,10 @@ impl FileFact {
                 uid: m.uid(),
                 gid: m.gid(),
                 mode: m.mode() & 0o7777,
-                user: name_of("/etc/passwd", m.uid()),
-                group: name_of("/etc/group", m.gid()),
+                user: name_of(&host_path(root, "/etc/passwd"), m.uid()),
+                group: name_of(&host_path(root, "/etc/group"), m.gid()),
                 is_socket: m.file_type().is_socket(),
+                is_dir: m.is_dir(),
             },
             Err(_) => FileFact {
                 role,
@@ -60,6 +82,7 @@ impl FileFact {
                 user: None,
                 group: None,
                 is_socket: false,
+                is_dir: false,
             },
         }
     }
@@ -76,7 +99,7 @@ impl FileFact {
 
 /// The name of a uid or gid from a passwd-format file (name:x:id:...).
 /// Hand-written: a dozen lines against a crate with libc bindings for one lookup.
-fn name_of(file: &str, id: u32) -> Option<String> {
+fn name_of(file: &Path, id: u32) -> Option<String> {
     let text = std::fs::read_to_string(file).ok()?;
     text.lines().find_map(|l| {
         let mut f = l.split(':');
@@ -87,19 +110,53 @@ fn name_of(file: &str, id: u32) -> Option<String> {
 }
 
 /// The unit file of a systemd unit, in the places distributions install them
-/// (an override in /etc wins).
-pub fn unit_file(name: &str) -> String {
+/// (an override in /etc wins), on the host whose root is `root`.
+pub fn unit_file(root: &Path, name: &str) -> String {
     for dir in [
         "/etc/systemd/system",
         "/usr/lib/systemd/system",
         "/lib/systemd/system",
     ] {
         let p = format!("{dir}/{name}");
-        if Path::new(&p).exists() {
+        if host_path(root, &p).exists() {
             return p;
         }
     }
     format!("/lib/systemd/system/{name}")
+}
+
+/// Where registry certificates live (CIS 3.7, 3.8).
+pub const CERTS_D: &str = "/etc/docker/certs.d";
+
+/// /etc/docker/certs.d and everything below it (registry directories and their
+/// `ca.crt`, `client.cert`, `client.key`), as `docker` reads them: symlinks
+/// followed, at most three levels deep, sorted by path.
+pub fn registry_certs(root: &Path) -> Vec<FileFact> {
+    let mut out = vec![FileFact::stat_in(root, FileRole::RegistryCertsDir, CERTS_D)];
+    if !out[0].exists {
+        return out;
+    }
+    let mut stack = vec![(CERTS_D.to_string(), 0usize)];
+    let mut found = Vec::new();
+    while let Some((dir, depth)) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(host_path(root, &dir)) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let path = format!("{dir}/{}", e.file_name().to_string_lossy());
+            let fact = FileFact::stat_in(root, FileRole::RegistryCert, &path);
+            if !fact.exists {
+                continue; // a dangling symlink: docker cannot read it either
+            }
+            if fact.is_dir && depth < 2 {
+                stack.push((path, depth + 1));
+            }
+            found.push(fact);
+        }
+    }
+    found.sort_by(|a, b| a.path.cmp(&b.path));
+    out.extend(found);
+    out
 }
 
 /// The arguments of the running `dockerd` (without argv\[0\]), read from /proc.
@@ -143,6 +200,9 @@ mod tests {
         assert_eq!(f.uid, std::fs::metadata(&p).unwrap().uid());
         let missing = FileFact::stat(FileRole::TlsKey, "/nonexistent/key.pem");
         assert!(!missing.exists);
-        assert_eq!(name_of("/etc/passwd", 0).as_deref(), Some("root"));
+        assert_eq!(
+            name_of(Path::new("/etc/passwd"), 0).as_deref(),
+            Some("root")
+        );
     }
 }

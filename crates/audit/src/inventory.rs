@@ -10,16 +10,13 @@ use crate::checks::container::published_ports;
 use crate::json::{at, i64_at, str_at};
 use crate::live::{Client, api, tag_now};
 use crate::rules::{Catalog, RuleConfig, TargetKind};
+use crate::vulns::{ImageVulns, VulnSource};
 use crate::{AuditError, CheckResult, Status, Target};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
-
-/// HIGH+CRITICAL vulnerability count of an image id from drydock's scan cache;
-/// `None` when the image was never scanned.
-pub type VulnLookup<'a> = dyn Fn(&str) -> Option<usize> + Sync + 'a;
 
 /// Thresholds and scope of [`inventory`].
 pub struct InventoryOptions<'a> {
@@ -35,7 +32,8 @@ pub struct InventoryOptions<'a> {
     pub restart_threshold: i64,
     /// Labels every container must carry (`--require-label team,service`).
     pub require_labels: Vec<String>,
-    pub vuln_lookup: Option<&'a VulnLookup<'a>>,
+    /// Known vulnerabilities of the containers' images (drydock's scan cache).
+    pub vuln_lookup: Option<&'a dyn VulnSource>,
     /// The time ages are measured from; `None` = now.
     pub now: Option<OffsetDateTime>,
 }
@@ -91,6 +89,10 @@ pub struct ImageRecord {
     pub labels: BTreeMap<String, String>,
     /// Names of the containers (any state) created from it.
     pub used_by: Vec<String>,
+    /// `RootFS.Layers` (diffIDs), read for the images of audited containers
+    /// when a vulnerability source is given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub diff_ids: Vec<String>,
     /// Whether it is in the requested scope (the label filter); out-of-scope
     /// images are listed for usage but get no findings.
     #[serde(skip)]
@@ -121,7 +123,8 @@ pub struct DockerInventory {
     pub containers: Vec<ContainerRecord>,
     pub images: Vec<ImageRecord>,
     pub networks: Vec<NetworkRecord>,
-    /// Sprawl and exposure findings (all FAIL; passes are not listed).
+    /// Sprawl and exposure findings: FAIL, and INFO for images the scan cache
+    /// cannot judge (passes are not listed).
     pub findings: Vec<CheckResult>,
     /// The time ages were measured from (RFC 3339).
     pub measured_at: String,
@@ -203,6 +206,10 @@ struct Emit<'c> {
 
 impl Emit<'_> {
     fn fail(&mut self, id: &str, target: Target, evidence: String) {
+        self.emit(id, Status::Fail, target, evidence);
+    }
+
+    fn emit(&mut self, id: &str, status: Status, target: Target, evidence: String) {
         if !self.catalog.is_enabled(id) {
             return;
         }
@@ -213,7 +220,7 @@ impl Emit<'_> {
             id: id.into(),
             cis_id: m.cis.clone(),
             title: m.title.clone(),
-            status: Status::Fail,
+            status,
             severity: m.severity,
             target,
             evidence,
@@ -317,20 +324,28 @@ pub fn build(
                 format!("Config.Labels lacks {}", missing.join(", ")),
             );
         }
-        if let Some(n) = opts
-            .vuln_lookup
-            .and_then(|f| f(&c.image_id))
-            .filter(|n| *n > 0)
-        {
-            e.fail(
-                "DD-SPRAWL-VULNERABLE",
-                t.clone(),
-                format!(
-                    "Image={} ({}): {n} HIGH/CRITICAL vulnerabilities in drydock's scan cache",
-                    crate::short_id(&c.image_id),
-                    c.image
+        if let Some(source) = opts.vuln_lookup {
+            let image = format!("Image={} ({})", crate::short_id(&c.image_id), c.image);
+            let vulns = match images.iter().find(|i| i.id == c.image_id) {
+                Some(i) => source.image_vulns(&i.id, &i.diff_ids),
+                None => ImageVulns::Failed {
+                    message: "the daemon no longer lists the image".into(),
+                },
+            };
+            match &vulns {
+                ImageVulns::Scanned(s) if s.high_or_critical() > 0 => e.fail(
+                    "DD-SPRAWL-VULNERABLE",
+                    t.clone(),
+                    format!("{image}: {}", s.describe()),
                 ),
-            );
+                ImageVulns::Scanned(_) => {}
+                other => e.emit(
+                    "DD-SPRAWL-VULNERABLE",
+                    Status::Info,
+                    t.clone(),
+                    format!("{image}: {}", other.unjudged_reason().unwrap_or_default()),
+                ),
+            }
         }
         let wide: Vec<String> = c
             .ports
@@ -520,6 +535,16 @@ pub(crate) fn gather(
         let mut tags = i.repo_tags.clone();
         tags.retain(|t| t != "<none>:<none>");
         tags.sort();
+        // The layers, only where the vulnerability source will be asked.
+        let diff_ids =
+            if opts.vuln_lookup.is_some() && containers.iter().any(|c| c.image_id == i.id) {
+                client
+                    .inspect_image(&i.id)?
+                    .map(|doc| crate::json::strings_at(&doc, "RootFS.Layers"))
+                    .unwrap_or_default()
+            } else {
+                Vec::new()
+            };
         images.push(ImageRecord {
             id: i.id,
             repo_tags: tags,
@@ -527,6 +552,7 @@ pub(crate) fn gather(
             size: i.size,
             labels: i.labels.into_iter().collect(),
             used_by,
+            diff_ids,
             in_scope,
         });
     }
@@ -563,6 +589,7 @@ pub(crate) fn gather(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use drydock_core::Severity;
     use serde_json::json;
     use time::macros::datetime;
 
@@ -584,6 +611,7 @@ mod tests {
             size: 1,
             labels: BTreeMap::new(),
             used_by: used_by.iter().map(|s| s.to_string()).collect(),
+            diff_ids: vec![format!("sha256:{}", id.trim_start_matches("sha256:"))],
             in_scope: true,
         }
     }
@@ -668,11 +696,44 @@ mod tests {
         let mut side = rec("side", "running", "");
         side.network_mode = format!("container:{}", stale.id);
         side.networks = vec![];
-        let lookup = |id: &str| (id == "sha256:aaa").then_some(4);
+        // sha256:aaa has a HIGH vulnerability, sha256:ddd only a LOW one, and
+        // sha256:eee has a layer the cache lacks.
+        let lookup = |id: &str, layers: &[String]| {
+            assert_eq!(layers, [id], "the image's RootFS.Layers are passed on");
+            let sev = match id {
+                "sha256:aaa" => Severity::High,
+                "sha256:ddd" => Severity::Low,
+                _ => {
+                    return ImageVulns::NotScanned {
+                        missing_layers: 1,
+                        layers: 1,
+                        command: format!("drydock image {id}"),
+                    };
+                }
+            };
+            let f = crate::vulns::vuln("CVE-2024-0001", sev, "zlib1g", None);
+            ImageVulns::Scanned(crate::VulnSummary::from_findings(&[f], 90))
+        };
         let opts = InventoryOptions {
             vuln_lookup: Some(&lookup),
             ..Default::default()
         };
+        let mut low = rec("low", "running", "");
+        low.image_id = "sha256:ddd".into();
+        low.tag_now = None;
+        let mut unscanned = rec("unscanned", "running", "");
+        unscanned.image_id = "sha256:eee".into();
+        unscanned.tag_now = None;
+        let images = vec![
+            img("sha256:aaa", &["shop:1"], "2026-02-28T00:00:00Z", &["loop"]),
+            img("sha256:ddd", &["low:1"], "2026-02-28T00:00:00Z", &["low"]),
+            img(
+                "sha256:eee",
+                &["new:1"],
+                "2026-02-28T00:00:00Z",
+                &["unscanned"],
+            ),
+        ];
         let nets = vec![
             NetworkRecord {
                 id: "n1".into(),
@@ -689,7 +750,30 @@ mod tests {
                 containers: vec!["x".into()],
             },
         ];
-        let inv = build(vec![looping, stale, side], vec![], nets, &opts).unwrap();
+        let inv = build(
+            vec![looping, stale, side, low, unscanned],
+            images,
+            nets,
+            &opts,
+        )
+        .unwrap();
+        let vuln = inv
+            .findings_for("loop")
+            .find(|f| f.id == "DD-SPRAWL-VULNERABLE")
+            .unwrap();
+        assert_eq!(vuln.status, Status::Fail);
+        assert_eq!(
+            vuln.evidence,
+            "Image=aaa (shop:1): 1 vulnerabilities in 90 packages (CRITICAL 0, HIGH 1, MEDIUM 0, LOW 0, UNKNOWN 0), 0 with a fix; top: CVE-2024-0001 (HIGH, zlib1g, no fix)"
+        );
+        assert!(ids(&inv, "low").is_empty(), "LOW only is not HIGH/CRITICAL");
+        let info: Vec<_> = inv.findings_for("unscanned").collect();
+        assert_eq!(info.len(), 1);
+        assert_eq!(info[0].status, Status::Info);
+        assert_eq!(
+            info[0].evidence,
+            "Image=eee (shop:1): not scanned: 1 of 1 layers are not in drydock's scan cache; run `drydock image sha256:eee` to fill it"
+        );
         assert_eq!(
             ids(&inv, "loop"),
             vec!["DD-SPRAWL-RESTART-LOOP", "DD-SPRAWL-VULNERABLE"]

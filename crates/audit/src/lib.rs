@@ -18,16 +18,18 @@ mod live;
 mod prune;
 mod rules;
 mod setuid;
+mod vulns;
 
 pub use checks::daemon::DaemonFacts;
 pub use host::{FileFact, FileRole};
 pub use inventory::{
     ContainerRecord, DockerInventory, ImageRecord, InventoryOptions, NetworkRecord, PortBinding,
-    VulnLookup, inventory,
+    inventory,
 };
 pub use live::{AuditOptions, AuditReport, audit_docker};
 pub use prune::{PruneAction, PruneKind, PruneOutcome, PruneSkip, apply_prune, prune_plan};
 pub use rules::{Catalog, CheckMeta, Condition, CustomCheck, RuleConfig, TargetKind};
+pub use vulns::{ImageVulns, ScanCache, TOP_VULNS, TopVuln, VulnSource, VulnSummary};
 
 use drydock_core::{Finding, FindingKind, Location, Severity};
 use serde::{Deserialize, Serialize};

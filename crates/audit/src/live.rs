@@ -6,10 +6,10 @@ use crate::checks::container::{ContainerCtx, container_checks};
 use crate::checks::daemon::{DaemonFacts, daemon_checks, file_checks};
 use crate::checks::image::{ImageCtx, image_checks};
 use crate::checks::{Outcome, custom};
-use crate::host::{FileFact, FileRole, dockerd_args, unit_file};
-use crate::inventory::VulnLookup;
+use crate::host::{FileFact, FileRole, dockerd_args, host_path, registry_certs, unit_file};
 use crate::json::{render, str_at};
 use crate::rules::{Catalog, RuleConfig, TargetKind};
+use crate::vulns::VulnSource;
 use crate::{AuditError, CheckResult, Status, Target};
 use bollard::Docker;
 use bollard::query_parameters::ListContainersOptionsBuilder;
@@ -139,10 +139,14 @@ pub struct AuditOptions<'a> {
     pub scan_setuid: bool,
     /// Skip the daemon and host-file checks (sections 2, 3).
     pub skip_daemon: bool,
-    /// HIGH+CRITICAL count per image id from drydock's scan cache (checks 4.4 and the sprawl finding).
-    pub vuln_lookup: Option<&'a VulnLookup<'a>>,
-    /// Where daemon.json is; default /etc/docker/daemon.json.
+    /// Known vulnerabilities per image from drydock's scan cache (check 4.4).
+    pub vuln_lookup: Option<&'a dyn VulnSource>,
+    /// Where daemon.json is; default /etc/docker/daemon.json under `host_root`.
     pub daemon_json: Option<std::path::PathBuf>,
+    /// Where the daemon host's root file system is (`/` when unset): the
+    /// section 3 files are read below it, for drydock running in a container
+    /// with the host mounted, and for tests.
+    pub host_root: Option<std::path::PathBuf>,
 }
 
 /// The result of [`audit_docker`].
@@ -238,6 +242,7 @@ impl Engine {
 pub(crate) fn daemon_facts(
     client: &Client,
     daemon_json: Option<&std::path::Path>,
+    root: &std::path::Path,
 ) -> Result<DaemonFacts, AuditError> {
     let info = client
         .block(client.docker.info())
@@ -249,10 +254,19 @@ pub(crate) fn daemon_facts(
     let path = daemon_json
         .map(|p| p.display().to_string())
         .unwrap_or_else(|| "/etc/docker/daemon.json".into());
+    // An explicit daemon.json is a path on this machine; the default is the host's.
+    let json_fact = |role| match daemon_json {
+        Some(p) => FileFact::stat(role, &p.display().to_string()),
+        None => FileFact::stat_in(root, role, &path),
+    };
+    let read_path = match daemon_json {
+        Some(p) => p.to_path_buf(),
+        None => host_path(root, &path),
+    };
     let (json, err) = if !local {
         (None, Some("daemon not on this host".to_string()))
     } else {
-        match std::fs::read_to_string(&path) {
+        match std::fs::read_to_string(&read_path) {
             Ok(t) => match serde_json::from_str::<Value>(&t) {
                 Ok(v) => (Some(v), None),
                 Err(e) => (None, Some(format!("invalid JSON: {e}"))),
@@ -280,12 +294,29 @@ pub(crate) fn daemon_facts(
             .and_then(|h| h.strip_prefix("unix://"))
             .unwrap_or("/var/run/docker.sock")
             .to_string();
+        let containerd = facts
+            .setting("containerd")
+            .map(|(v, _)| render(&v))
+            .filter(|p| p.starts_with('/'))
+            .unwrap_or_else(|| "/run/containerd/containerd.sock".into());
         let mut files = vec![
-            FileFact::stat(FileRole::DockerService, &unit_file("docker.service")),
-            FileFact::stat(FileRole::DockerSocketUnit, &unit_file("docker.socket")),
-            FileFact::stat(FileRole::EtcDocker, "/etc/docker"),
+            FileFact::stat_in(
+                root,
+                FileRole::DockerService,
+                &unit_file(root, "docker.service"),
+            ),
+            FileFact::stat_in(
+                root,
+                FileRole::DockerSocketUnit,
+                &unit_file(root, "docker.socket"),
+            ),
+            FileFact::stat_in(root, FileRole::EtcDocker, "/etc/docker"),
+            // The socket the client connects to is on this machine.
             FileFact::stat(FileRole::Socket, &sock),
-            FileFact::stat(FileRole::DaemonJson, &path),
+            json_fact(FileRole::DaemonJson),
+            FileFact::stat_in(root, FileRole::EtcDefaultDocker, "/etc/default/docker"),
+            FileFact::stat_in(root, FileRole::EtcSysconfigDocker, "/etc/sysconfig/docker"),
+            FileFact::stat_in(root, FileRole::ContainerdSocket, &containerd),
         ];
         for (role, key) in [
             (FileRole::TlsCaCert, "tlscacert"),
@@ -293,9 +324,10 @@ pub(crate) fn daemon_facts(
             (FileRole::TlsKey, "tlskey"),
         ] {
             if let Some((v, _)) = facts.setting(key) {
-                files.push(FileFact::stat(role, &render(&v)));
+                files.push(FileFact::stat_in(root, role, &render(&v)));
             }
         }
+        files.extend(registry_certs(root));
         facts.files = files;
     }
     Ok(facts)
@@ -338,7 +370,11 @@ pub fn audit_docker(opts: &AuditOptions<'_>) -> Result<AuditReport, AuditError> 
         results: Vec::new(),
     };
 
-    let facts = daemon_facts(&client, opts.daemon_json.as_deref())?;
+    let root = opts
+        .host_root
+        .clone()
+        .unwrap_or_else(|| std::path::PathBuf::from("/"));
+    let facts = daemon_facts(&client, opts.daemon_json.as_deref(), &root)?;
     if !opts.skip_daemon {
         let d = Target::daemon();
         for o in daemon_checks(&facts) {
@@ -417,7 +453,9 @@ pub fn audit_docker(opts: &AuditOptions<'_>) -> Result<AuditReport, AuditError> 
             .unwrap_or_else(|| crate::short_id(id).to_string());
         let ctx = ImageCtx {
             reference: reference.clone(),
-            vulnerabilities: opts.vuln_lookup.and_then(|f| f(id)),
+            vulnerabilities: opts
+                .vuln_lookup
+                .map(|v| v.image_vulns(id, &crate::json::strings_at(&img, "RootFS.Layers"))),
             setuid: opts.scan_setuid.then(|| crate::setuid::scan(&client, id)),
         };
         let t = Target {

@@ -255,6 +255,7 @@ mod tests {
             size: 0,
             labels: Default::default(),
             used_by: used.iter().map(|s| s.to_string()).collect(),
+            diff_ids: Vec::new(),
             in_scope: true,
         };
         let inv = build(

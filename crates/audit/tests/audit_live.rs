@@ -85,7 +85,7 @@ fn audit_reports_exact_results_per_container() {
     fx.run_container("etc", &["-v", "/etc:/host-etc"], &tag, &sleep);
     fx.run_container("always", &["--restart", "always"], &tag, &sleep);
 
-    let lookup = |id: &str| (id == image_id).then_some(2);
+    let lookup = common::one_vulnerable_image(&image_id, 2);
     let opts = AuditOptions {
         label_filter: vec![fx.label.clone()],
         vuln_lookup: Some(&lookup),
@@ -407,4 +407,122 @@ fn setuid_scan_reads_the_layers_when_asked() {
         (ro.status, ro.severity),
         (Status::Fail, drydock_core::Severity::Low)
     );
+}
+
+/// Section 3 read from a host root of the test's making (the daemon is the
+/// real one, so the host is local): registry certificates with a wrong owner
+/// and a readable client key, /etc/default/docker, the containerd socket, and
+/// files that are not there.
+#[test]
+fn section_3_files_are_read_under_the_host_root() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    use std::path::Path;
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    let put = |path: &str, body: &str, mode: u32| {
+        let p = r.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, body).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    put(
+        "etc/passwd",
+        "root:x:0:0:root:/root:/bin/sh\nci:x:1000:1000::/home/ci:/bin/sh\n",
+        0o644,
+    );
+    put("etc/group", "root:x:0:\nci:x:1000:\n", 0o644);
+    put("lib/systemd/system/docker.service", "[Service]\n", 0o644);
+    put("etc/default/docker", "DOCKER_OPTS=\n", 0o664);
+    let reg = "etc/docker/certs.d/registry.example:5000";
+    put(&format!("{reg}/ca.crt"), "ca\n", 0o444);
+    put(&format!("{reg}/client.cert"), "cert\n", 0o444);
+    put(&format!("{reg}/client.key"), "key\n", 0o640);
+    std::fs::set_permissions(r.join("etc/docker"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::create_dir_all(r.join("run/containerd")).unwrap();
+    let sock = r.join("run/containerd/containerd.sock");
+    let _listener = std::os::unix::net::UnixListener::bind(&sock).unwrap();
+    std::fs::set_permissions(&sock, std::fs::Permissions::from_mode(0o666)).unwrap();
+    // As root the files are root's; hand the CA certificate to ci.
+    let am_root = std::fs::metadata(r.join("etc/passwd")).unwrap().uid() == 0;
+    if am_root {
+        std::os::unix::fs::chown(r.join(format!("{reg}/ca.crt")), Some(1000), Some(1000)).unwrap();
+    }
+
+    let opts = AuditOptions {
+        label_filter: vec![format!("drydock.test=none-{}", std::process::id())],
+        host_root: Some(r.to_path_buf()),
+        daemon_json: Some(r.join("etc/docker/daemon.json")),
+        ..Default::default()
+    };
+    let report = audit_docker(&opts).expect("audit");
+    let got = |id: &str| {
+        let x = report
+            .results
+            .iter()
+            .find(|x| x.id == id)
+            .unwrap_or_else(|| panic!("{id} missing"));
+        (x.status, x.evidence.clone(), x.target.name.clone())
+    };
+    use Status::*;
+    let certs = "/etc/docker/certs.d".to_string();
+    if am_root {
+        assert_eq!(
+            got("DD-CIS-3.7"),
+            (
+                Fail,
+                "/etc/docker/certs.d/registry.example:5000/ca.crt owner ci:ci; expected root:root"
+                    .into(),
+                certs.clone()
+            )
+        );
+        assert_eq!(
+            got("DD-CIS-3.19"),
+            (
+                Pass,
+                "/etc/default/docker: owner root:root".into(),
+                "/etc/default/docker".into()
+            )
+        );
+        assert_eq!(got("DD-CIS-3.1").0, Pass);
+        assert_eq!(got("DD-CIS-3.23").0, Pass);
+    }
+    assert_eq!(
+        got("DD-CIS-3.8"),
+        (
+            Fail,
+            "/etc/docker/certs.d/registry.example:5000/client.key mode 0640; allowed at most 0444"
+                .into(),
+            certs
+        )
+    );
+    assert_eq!(
+        got("DD-CIS-3.20").1,
+        "/etc/default/docker: mode 0664, allowed at most 0644"
+    );
+    assert_eq!(got("DD-CIS-3.2").0, Pass);
+    assert_eq!(
+        got("DD-CIS-3.24"),
+        (
+            Fail,
+            "/run/containerd/containerd.sock: mode 0666, allowed at most 0660".into(),
+            "/run/containerd/containerd.sock".into()
+        )
+    );
+    for id in ["DD-CIS-3.21", "DD-CIS-3.22"] {
+        assert_eq!(
+            got(id),
+            (
+                Info,
+                "/etc/sysconfig/docker: not present".into(),
+                "/etc/sysconfig/docker".into()
+            )
+        );
+    }
+    assert_eq!(
+        got("DD-CIS-3.3").1,
+        "/lib/systemd/system/docker.socket: not present"
+    );
+    // Nothing of the real host leaked in: the real /etc/docker/daemon.json is not judged.
+    assert_eq!(got("DD-CIS-3.17").0, Info);
+    assert!(!Path::new(&r.join("etc/sysconfig")).exists());
 }

@@ -53,7 +53,7 @@ fn inventory_sprawl_exposure_and_prune() {
         std::thread::sleep(Duration::from_millis(200));
     }
 
-    let lookup = |id: &str| (id == a).then_some(3);
+    let lookup = common::one_vulnerable_image(&a, 3);
     let opts = InventoryOptions {
         label_filter: vec![fx.label.clone()],
         exited_days: 0,

@@ -3,7 +3,7 @@
 //! and the stats of the daemon's files.
 
 use super::Outcome;
-use crate::host::{FileFact, FileRole};
+use crate::host::{CERTS_D, FileFact, FileRole};
 use crate::json::{at, bool_at, render, str_at, strings_at};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -458,7 +458,7 @@ fn tls_check(f: &DaemonFacts) -> Outcome {
 /// Section 3: owner and mode of the daemon's files.
 pub fn file_checks(f: &DaemonFacts) -> Vec<(Outcome, String)> {
     // (role, owner check id, mode check id, allowed permission bits)
-    const PLAN: [(FileRole, &str, &str, u32); 8] = [
+    const PLAN: [(FileRole, &str, &str, u32); 11] = [
         (FileRole::DockerService, "DD-CIS-3.1", "DD-CIS-3.2", 0o644),
         (
             FileRole::DockerSocketUnit,
@@ -472,6 +472,25 @@ pub fn file_checks(f: &DaemonFacts) -> Vec<(Outcome, String)> {
         (FileRole::TlsKey, "DD-CIS-3.13", "DD-CIS-3.14", 0o400),
         (FileRole::Socket, "DD-CIS-3.15", "DD-CIS-3.16", 0o660),
         (FileRole::DaemonJson, "DD-CIS-3.17", "DD-CIS-3.18", 0o644),
+        (
+            FileRole::EtcDefaultDocker,
+            "DD-CIS-3.19",
+            "DD-CIS-3.20",
+            0o644,
+        ),
+        // CIS numbers these two the other way round: 3.21 is the mode, 3.22 the owner.
+        (
+            FileRole::EtcSysconfigDocker,
+            "DD-CIS-3.22",
+            "DD-CIS-3.21",
+            0o644,
+        ),
+        (
+            FileRole::ContainerdSocket,
+            "DD-CIS-3.23",
+            "DD-CIS-3.24",
+            0o660,
+        ),
     ];
     let mut out = Vec::new();
     for (role, owner_id, mode_id, allowed) in PLAN {
@@ -540,6 +559,101 @@ pub fn file_checks(f: &DaemonFacts) -> Vec<(Outcome, String)> {
             path,
         ));
     }
+    out.extend(registry_cert_checks(f));
+    out
+}
+
+/// `a, b, c and 4 more`: offenders listed, but not hundreds of them.
+fn list_some(items: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut s = items
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if items.len() > SHOWN {
+        s.push_str(&format!(" and {} more", items.len() - SHOWN));
+    }
+    s
+}
+
+/// 3.7 and 3.8: everything under /etc/docker/certs.d is owned by root, and the
+/// certificate and key files are 0444 or stricter.
+fn registry_cert_checks(f: &DaemonFacts) -> Vec<(Outcome, String)> {
+    const OWNER: &str = "DD-CIS-3.7";
+    const MODE: &str = "DD-CIS-3.8";
+    let dir = CERTS_D.to_string();
+    let both = |status: crate::Status, why: String| {
+        vec![
+            (Outcome::new(OWNER, status, why.clone()), dir.clone()),
+            (Outcome::new(MODE, status, why), dir.clone()),
+        ]
+    };
+    if !f.local {
+        return both(crate::Status::Manual, f.unknown_settings());
+    }
+    match f
+        .files
+        .iter()
+        .find(|x| x.role == FileRole::RegistryCertsDir)
+    {
+        Some(d) if d.exists => {}
+        _ => return both(crate::Status::Info, format!("{dir}: not present")),
+    }
+    let entries: Vec<&FileFact> = f
+        .files
+        .iter()
+        .filter(|x| x.role == FileRole::RegistryCert)
+        .collect();
+    if entries.is_empty() {
+        return both(
+            crate::Status::Info,
+            format!("{dir}: empty, no registry certificates"),
+        );
+    }
+    let mut out = Vec::new();
+    let bad_owner: Vec<String> = entries
+        .iter()
+        .filter(|x| x.uid != 0 || x.gid != 0)
+        .map(|x| format!("{} owner {}", x.path, x.owner()))
+        .collect();
+    out.push((
+        if bad_owner.is_empty() {
+            Outcome::pass(
+                OWNER,
+                format!("{dir}: {} entries, all owned by root:root", entries.len()),
+            )
+        } else {
+            Outcome::fail(
+                OWNER,
+                format!("{}; expected root:root", list_some(&bad_owner)),
+            )
+        },
+        dir.clone(),
+    ));
+    let files: Vec<&&FileFact> = entries.iter().filter(|x| !x.is_dir).collect();
+    let bad_mode: Vec<String> = files
+        .iter()
+        .filter(|x| x.mode & !0o444 != 0)
+        .map(|x| format!("{} mode {:04o}", x.path, x.mode))
+        .collect();
+    out.push((
+        if files.is_empty() {
+            Outcome::info(MODE, format!("{dir}: no certificate files"))
+        } else if bad_mode.is_empty() {
+            Outcome::pass(
+                MODE,
+                format!("{dir}: {} files, all mode 0444 or stricter", files.len()),
+            )
+        } else {
+            Outcome::fail(
+                MODE,
+                format!("{}; allowed at most 0444", list_some(&bad_mode)),
+            )
+        },
+        dir,
+    ));
     out
 }
 
@@ -561,6 +675,7 @@ pub(crate) mod tests {
             user: Some("root".into()),
             group: Some(group.into()),
             is_socket: role == FileRole::Socket,
+            is_dir: role == FileRole::EtcDocker,
         };
         DaemonFacts {
             info: json!({
@@ -607,6 +722,46 @@ pub(crate) mod tests {
                     FileRole::DaemonJson,
                     "/etc/docker/daemon.json",
                     0o644,
+                    "root",
+                ),
+                file(
+                    FileRole::EtcDefaultDocker,
+                    "/etc/default/docker",
+                    0o644,
+                    "root",
+                ),
+                file(
+                    FileRole::EtcSysconfigDocker,
+                    "/etc/sysconfig/docker",
+                    0o600,
+                    "root",
+                ),
+                file(
+                    FileRole::ContainerdSocket,
+                    "/run/containerd/containerd.sock",
+                    0o660,
+                    "root",
+                ),
+                file(FileRole::RegistryCertsDir, CERTS_D, 0o755, "root"),
+                FileFact {
+                    is_dir: true,
+                    ..file(
+                        FileRole::RegistryCert,
+                        "/etc/docker/certs.d/registry.example:5000",
+                        0o755,
+                        "root",
+                    )
+                },
+                file(
+                    FileRole::RegistryCert,
+                    "/etc/docker/certs.d/registry.example:5000/ca.crt",
+                    0o444,
+                    "root",
+                ),
+                file(
+                    FileRole::RegistryCert,
+                    "/etc/docker/certs.d/registry.example:5000/client.key",
+                    0o400,
                     "root",
                 ),
             ],
@@ -877,6 +1032,81 @@ pub(crate) mod tests {
                 Box::new(|f| file(f, FileRole::DaemonJson).mode = 0o666),
                 Status::Fail,
                 "mode 0666",
+            ),
+            (
+                "DD-CIS-3.19",
+                Box::new(|f| {
+                    let x = file(f, FileRole::EtcDefaultDocker);
+                    x.gid = 50;
+                    x.group = Some("staff".into());
+                }),
+                Status::Fail,
+                "/etc/default/docker: owner root:staff, expected root:root",
+            ),
+            (
+                "DD-CIS-3.20",
+                Box::new(|f| file(f, FileRole::EtcDefaultDocker).mode = 0o646),
+                Status::Fail,
+                "mode 0646",
+            ),
+            (
+                "DD-CIS-3.21",
+                Box::new(|f| file(f, FileRole::EtcSysconfigDocker).mode = 0o664),
+                Status::Fail,
+                "/etc/sysconfig/docker: mode 0664",
+            ),
+            (
+                "DD-CIS-3.22",
+                Box::new(|f| {
+                    let x = file(f, FileRole::EtcSysconfigDocker);
+                    x.uid = 1000;
+                    x.user = None;
+                }),
+                Status::Fail,
+                "/etc/sysconfig/docker: owner 1000:root",
+            ),
+            (
+                "DD-CIS-3.23",
+                Box::new(|f| {
+                    let x = file(f, FileRole::ContainerdSocket);
+                    x.gid = 998;
+                    x.group = Some("docker".into());
+                }),
+                Status::Fail,
+                "containerd.sock: owner root:docker, expected root:root",
+            ),
+            (
+                "DD-CIS-3.24",
+                Box::new(|f| file(f, FileRole::ContainerdSocket).mode = 0o666),
+                Status::Fail,
+                "mode 0666, allowed at most 0660",
+            ),
+            (
+                "DD-CIS-3.7",
+                Box::new(|f| {
+                    let x = f
+                        .files
+                        .iter_mut()
+                        .find(|x| x.path.ends_with("ca.crt"))
+                        .unwrap();
+                    x.uid = 1000;
+                    x.user = Some("ci".into());
+                }),
+                Status::Fail,
+                "/etc/docker/certs.d/registry.example:5000/ca.crt owner ci:root; expected root:root",
+            ),
+            (
+                "DD-CIS-3.8",
+                Box::new(|f| {
+                    let x = f
+                        .files
+                        .iter_mut()
+                        .find(|x| x.path.ends_with("client.key"))
+                        .unwrap();
+                    x.mode = 0o640;
+                }),
+                Status::Fail,
+                "/etc/docker/certs.d/registry.example:5000/client.key mode 0640; allowed at most 0444",
             ),
         ]
     }

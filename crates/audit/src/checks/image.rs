@@ -3,6 +3,7 @@
 
 use super::Outcome;
 use crate::json::{at, str_at, strings_at};
+use crate::vulns::ImageVulns;
 use regex::Regex;
 use serde_json::Value;
 use std::sync::LazyLock;
@@ -12,8 +13,8 @@ use std::sync::LazyLock;
 pub struct ImageCtx {
     /// The reference a container was started with (its `Config.Image`), if any.
     pub reference: Option<String>,
-    /// HIGH+CRITICAL vulnerabilities from drydock's scan cache; `None` = never scanned.
-    pub vulnerabilities: Option<usize>,
+    /// What drydock's scan cache says about the image; `None` = no cache consulted.
+    pub vulnerabilities: Option<ImageVulns>,
     /// Setuid/setgid files found in the layers; `None` = not scanned, `Err` = scan failed.
     pub setuid: Option<Result<Vec<String>, String>>,
 }
@@ -58,19 +59,19 @@ pub fn image_checks(img: &Value, history: &[Value], ctx: &ImageCtx) -> Vec<Outco
         Outcome::pass("DD-CIS-4.1", format!("Config.User={user:?}"))
     });
 
-    out.push(match ctx.vulnerabilities {
-        Some(0) => Outcome::pass(
+    // Rebuilding helps where a fix exists: fixable vulnerabilities fail, the
+    // rest are listed in the evidence of the pass.
+    out.push(match &ctx.vulnerabilities {
+        Some(ImageVulns::Scanned(v)) if v.fixable > 0 => Outcome::fail(
             "DD-CIS-4.4",
-            "drydock scan cache: 0 HIGH/CRITICAL vulnerabilities",
+            format!("drydock scan cache: {}", v.describe()),
         ),
-        Some(n) => Outcome::fail(
+        Some(ImageVulns::Scanned(v)) => Outcome::pass(
             "DD-CIS-4.4",
-            format!("drydock scan cache: {n} HIGH/CRITICAL vulnerabilities"),
+            format!("drydock scan cache: {}", v.describe()),
         ),
-        None => Outcome::manual(
-            "DD-CIS-4.4",
-            "not in drydock's scan cache: run `drydock image` on it",
-        ),
+        Some(other) => Outcome::manual("DD-CIS-4.4", other.unjudged_reason().unwrap_or_default()),
+        None => Outcome::manual("DD-CIS-4.4", "drydock's scan cache was not consulted"),
     });
 
     let hc = strings_at(img, "Config.Healthcheck.Test");
@@ -238,6 +239,7 @@ fn clip(s: &str) -> String {
 pub(crate) mod tests {
     use super::*;
     use crate::Status;
+    use crate::vulns::{VulnSummary, vuln};
     use serde_json::json;
 
     pub fn good() -> (Value, Vec<Value>, ImageCtx) {
@@ -250,7 +252,7 @@ pub(crate) mod tests {
         ];
         let ctx = ImageCtx {
             reference: Some("shop:1.2.0".into()),
-            vulnerabilities: Some(0),
+            vulnerabilities: Some(ImageVulns::Scanned(VulnSummary::from_findings(&[], 90))),
             setuid: Some(Ok(vec![])),
         };
         (img, history, ctx)
@@ -280,9 +282,18 @@ pub(crate) mod tests {
             ),
             (
                 "DD-CIS-4.4",
-                Box::new(|_, _, c| c.vulnerabilities = Some(3)),
+                Box::new(|_, _, c| {
+                    let f = vuln(
+                        "CVE-2023-4911",
+                        drydock_core::Severity::High,
+                        "libc6",
+                        Some("2.36-9+deb12u3"),
+                    );
+                    c.vulnerabilities =
+                        Some(ImageVulns::Scanned(VulnSummary::from_findings(&[f], 90)))
+                }),
                 Status::Fail,
-                "3 HIGH/CRITICAL",
+                "1 with a fix; top: CVE-2023-4911 (HIGH, libc6, fixed in 2.36-9+deb12u3)",
             ),
             (
                 "DD-CIS-4.6",
@@ -365,5 +376,33 @@ pub(crate) mod tests {
         };
         assert_eq!(status(&img, &[], &c, "DD-CIS-4.8").0, Status::Manual);
         assert_eq!(status(&img, &[], &c, "DD-CIS-4.4").0, Status::Manual);
+        // Not cached: MANUAL, with the command that fills the cache; never PASS.
+        let c = ImageCtx {
+            vulnerabilities: Some(ImageVulns::NotScanned {
+                missing_layers: 2,
+                layers: 3,
+                command: "drydock image sha256:aa".into(),
+            }),
+            ..c
+        };
+        assert_eq!(
+            status(&img, &[], &c, "DD-CIS-4.4"),
+            (
+                Status::Manual,
+                "not scanned: 2 of 3 layers are not in drydock's scan cache; run `drydock image sha256:aa` to fill it".into()
+            )
+        );
+        // Vulnerabilities without a fix: rebuilding cannot help yet, so it passes and says so.
+        let f = vuln("CVE-2005-2541", drydock_core::Severity::Low, "tar", None);
+        let c = ImageCtx {
+            vulnerabilities: Some(ImageVulns::Scanned(VulnSummary::from_findings(&[f], 90))),
+            ..c
+        };
+        let (s, e) = status(&img, &[], &c, "DD-CIS-4.4");
+        assert_eq!(s, Status::Pass);
+        assert!(
+            e.contains("1 vulnerabilities in 90 packages") && e.contains("0 with a fix"),
+            "{e}"
+        );
     }
 }

@@ -132,3 +132,45 @@ impl Drop for Fixture {
         }
     }
 }
+
+/// A vulnerability source that knows one image: `high` HIGH vulnerabilities
+/// with a fix. It checks that it is asked with the layers `docker image
+/// inspect` lists for that image; every other image is scanned and clean.
+/// (The real scan cache is tested end to end by the CLI's docker_vulns test.)
+pub fn one_vulnerable_image(
+    id: &str,
+    high: usize,
+) -> impl Fn(&str, &[String]) -> drydock_audit::ImageVulns + Sync {
+    let layers: Vec<String> = serde_json::from_str(&docker(&[
+        "image",
+        "inspect",
+        "--format",
+        "{{json .RootFS.Layers}}",
+        id,
+    ]))
+    .unwrap();
+    let findings: Vec<drydock_core::Finding> = (0..high)
+        .map(|i| {
+            let mut f = drydock_core::Finding::new(
+                drydock_core::FindingKind::Vulnerability,
+                format!("CVE-2024-{i:04}"),
+                "test",
+                drydock_core::Severity::High,
+                drydock_core::Location::file("var/lib/dpkg/status"),
+            );
+            f.package_name = Some("libc6".into());
+            f.fixed_version = Some("2.36-9+deb12u9".into());
+            f
+        })
+        .collect();
+    let summary = drydock_audit::VulnSummary::from_findings(&findings, 90);
+    let id = id.to_string();
+    move |img: &str, diff_ids: &[String]| {
+        if img == id {
+            assert_eq!(diff_ids, layers, "RootFS.Layers of {img}");
+            drydock_audit::ImageVulns::Scanned(summary.clone())
+        } else {
+            drydock_audit::ImageVulns::Scanned(drydock_audit::VulnSummary::default())
+        }
+    }
+}
