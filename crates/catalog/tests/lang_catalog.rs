@@ -12,6 +12,11 @@ fn data() -> PathBuf {
 
 /// Every file under `dir`, as a `/`-separated path relative to `tests/data/lang`.
 fn files(dir: &Path, out: &mut Vec<String>) {
+    files_under(&data(), dir, out);
+}
+
+/// Every file under `dir`, as a `/`-separated path relative to `base`.
+fn files_under(base: &Path, dir: &Path, out: &mut Vec<String>) {
     let mut entries: Vec<_> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap().path())
@@ -19,10 +24,10 @@ fn files(dir: &Path, out: &mut Vec<String>) {
     entries.sort();
     for p in entries {
         if p.is_dir() {
-            files(&p, out);
+            files_under(base, &p, out);
         } else {
             let rel = p
-                .strip_prefix(data())
+                .strip_prefix(base)
                 .unwrap()
                 .to_string_lossy()
                 .replace('\\', "/");
@@ -55,6 +60,52 @@ fn scan(dir: &str) -> FileOutput {
     all
 }
 
+/// Runs the analyzers over `tests/data/lang/<dir>` as [`scan`] does, then
+/// assembles the inventory as a scan does, so that what several files tell
+/// together (a manifest beside its lockfile, go.sum, parent poms) is applied.
+/// Returns the packages (sorted by path, name, version) and the warnings,
+/// per-file and assembly ones alike, as `input: message`.
+fn assembled(dir: &str) -> (Vec<Package>, Vec<String>) {
+    assembled_in(&data(), dir)
+}
+
+/// [`assembled`] for the tree `base/dir`, paths relative to `base`.
+fn assembled_in(base: &Path, dir: &str) -> (Vec<Package>, Vec<String>) {
+    let mut paths = Vec::new();
+    files_under(base, &base.join(dir), &mut paths);
+    let mut outputs: Vec<(String, FileOutput)> = Vec::new();
+    let mut warnings = Vec::new();
+    for path in paths {
+        let bytes = std::fs::read(base.join(&path)).unwrap();
+        let mut merged = FileOutput::default();
+        for a in analyzers().iter().filter(|a| a.wants(&path)) {
+            let out = a
+                .analyze(&path, &bytes)
+                .unwrap_or_else(|e| panic!("{} on {path}: {e}", a.name()));
+            merged.packages.extend(out.packages);
+            warnings.extend(out.warnings);
+            merged.facts = merged.facts.or(out.facts);
+        }
+        outputs.push((path, merged));
+    }
+    let (inv, linked) = drydock_catalog::inventory::assemble(
+        outputs
+            .iter()
+            .map(|(p, o)| drydock_catalog::inventory::FoundFile::new(p, o)),
+    );
+    warnings.extend(
+        linked
+            .into_iter()
+            .map(|w| format!("{}: {}", w.input, w.message)),
+    );
+    (inv.packages, warnings)
+}
+
+/// The packages of one file of an assembled inventory.
+fn of_file<'a>(pkgs: &'a [Package], path: &str) -> Vec<&'a Package> {
+    pkgs.iter().filter(|p| p.location.path == path).collect()
+}
+
 /// `name version` per package, plus ` dev` / ` direct` / ` indirect` markers.
 fn summary(pkgs: &[Package]) -> Vec<String> {
     pkgs.iter()
@@ -67,6 +118,9 @@ fn summary(pkgs: &[Package]) -> Vec<String> {
             }
             if p.dev {
                 s.push_str(" dev");
+            }
+            if p.local {
+                s.push_str(" local");
             }
             s
         })
@@ -195,6 +249,38 @@ fn python_uv_lock_direct_and_dev_from_the_graph() {
     );
 }
 
+/// Poetry, Pipenv and PDM locks with the manifests they were locked from
+/// (written by the tools, `make-fixtures.sh`): pyproject.toml's PEP 621
+/// `dependencies` and PEP 735 `dependency-groups`, the Pipfile's sections.
+#[test]
+fn python_locks_with_their_manifests_say_direct() {
+    let (pkgs, warnings) = assembled("python");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let want = [
+        "attrs 25.3.0 direct",
+        "jaraco-classes 3.4.0 direct",
+        "more-itertools 11.2.1 indirect",
+        "six 1.16.0 direct dev",
+    ];
+    for lock in ["python/poetry.lock", "python/pdm.lock", "python/uv.lock"] {
+        let got: Vec<Package> = of_file(&pkgs, lock).into_iter().cloned().collect();
+        assert_eq!(summary(&got), strs(&want), "{lock}");
+    }
+    let pipenv: Vec<Package> = of_file(&pkgs, "python/Pipfile.lock")
+        .into_iter()
+        .cloned()
+        .collect();
+    assert_eq!(
+        summary(&pipenv),
+        strs(&[
+            "attrs 25.3.0 direct",
+            "jaraco.classes 3.4.0 direct",
+            "more-itertools 11.2.1 indirect",
+            "six 1.16.0 direct dev",
+        ])
+    );
+}
+
 #[test]
 fn python_pdm_lock() {
     let out = scan("python/pdm.lock");
@@ -236,20 +322,40 @@ fn npm_package_lock_v2_v3_and_shrinkwrap_from_npm() {
 
 #[test]
 fn npm_package_lock_v1() {
-    // npm writes no version for `file:` tarballs in lockfileVersion 1.
-    assert!(scan("npm/v1").packages.is_empty());
-    let out = scan("npm/v1-registry");
+    // npm writes no version for `file:` tarballs in lockfileVersion 1: the
+    // spec stands in its place (as Trivy shows it), marked local.
+    let (pkgs, warnings) = assembled("npm/v1");
+    assert!(warnings.is_empty(), "{warnings:?}");
     assert_eq!(
-        summary(&out.packages),
+        summary(&pkgs),
         strs(&[
-            "@types/node 20.11.0 dev",
-            "debug 4.3.4",
-            "lodash 4.17.21",
-            "ms 2.1.2",
-            "ms 2.1.3",
-            "undici-types 5.26.5 dev"
+            "@demo/b file:../tgz/demo-b-1.0.0.tgz indirect local",
+            "@demo/b file:../tgz/demo-b-2.0.0.tgz direct local",
+            "a file:../tgz/a-1.2.3.tgz direct local",
+            "d file:../tgz/d-0.4.0.tgz direct dev local",
         ])
     );
+    // Alone (no package.json read), v1 says nothing about direct deps.
+    let out = scan("npm/v1-registry/package-lock.json");
+    assert!(out.packages.iter().all(|p| p.direct.is_none()));
+    // With the package.json beside it: direct ones by the hoisted entry,
+    // the alias as the real lodash, the `file:` directory as local.
+    let (pkgs, warnings) = assembled("npm/v1-registry");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(
+        summary(&pkgs),
+        strs(&[
+            "@types/node 20.11.0 direct dev",
+            "debug 4.3.4 direct",
+            "local file:../local direct local",
+            "lodash 4.17.21 direct",
+            "ms 2.1.2 indirect",
+            "ms 2.1.3 direct",
+            "undici-types 5.26.5 indirect dev"
+        ])
+    );
+    let local = pkgs.iter().find(|p| p.local).unwrap();
+    assert_eq!(local.purl, "pkg:npm/local@file%3A..%2Flocal");
 }
 
 #[test]
@@ -278,8 +384,25 @@ fn npm_installed_node_modules_keeps_nested_versions() {
             "d 0.4.0 BSD-2-Clause npm/v3/node_modules/d/package.json",
         ])
     );
-    // The project's own package.json is not a package of the inventory.
-    assert!(analyzers().iter().all(|a| !a.wants("npm/v3/package.json")));
+    // The project's own package.json is no package of the inventory, only
+    // the manifest of the lockfile beside it.
+    let manifest = scan("npm/v3/package.json");
+    assert!(manifest.packages.is_empty() && manifest.warnings.is_empty());
+    let (pkgs, _) = assembled("npm/v3");
+    assert_eq!(
+        summary(
+            &of_file(&pkgs, "npm/v3/package-lock.json")
+                .into_iter()
+                .cloned()
+                .collect::<Vec<_>>()
+        ),
+        strs(&[
+            "@demo/b 1.0.0 indirect",
+            "@demo/b 2.0.0 direct",
+            "a 1.2.3 direct",
+            "d 0.4.0 direct dev",
+        ])
+    );
 }
 
 #[test]
@@ -297,6 +420,20 @@ fn yarn_classic_lock() {
         ])
     );
     assert_eq!(out.packages[3].location.line, Some(25));
+    // package.json beside it: direct by the spec each entry locks, dev when
+    // only devDependencies reach a package.
+    let (pkgs, warnings) = assembled("npm/yarn-classic");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(
+        summary(&pkgs),
+        strs(&[
+            "@types/node 20.11.0 direct dev",
+            "debug 4.3.4 direct",
+            "ms 2.1.2 indirect",
+            "ms 2.1.3 direct",
+            "undici-types 5.26.5 indirect dev"
+        ])
+    );
 }
 
 #[test]
@@ -335,19 +472,25 @@ fn pnpm_lock_v6_and_v9() {
 
 #[test]
 fn cargo_lock_v1_to_v4() {
+    // The workspace members (app, and util, a path dependency of app) are
+    // listed as local: the application's own components, as in Trivy's and
+    // Syft's SBOMs.
     let expected = strs(&[
         "aho-corasick 1.1.3 direct",
+        "app 0.1.0 local",
         "bitflags 1.3.2 direct",
         "bitflags 2.6.0 direct",
         "itoa 1.0.11 direct",
         "memchr 2.8.3 indirect",
+        "util 0.1.0 local",
     ]);
     for v in ["v1", "v2", "v3", "v4"] {
-        let out = scan(&format!("cargo/{v}"));
-        assert!(out.warnings.is_empty(), "{v}: {:?}", out.warnings);
-        assert_eq!(summary(&out.packages), expected, "{v}");
-        assert_eq!(out.packages[0].purl, "pkg:cargo/aho-corasick@1.1.3");
-        assert_eq!(out.packages[0].ecosystem, Ecosystem::CratesIo);
+        let (pkgs, warnings) = assembled(&format!("cargo/{v}"));
+        assert!(warnings.is_empty(), "{v}: {warnings:?}");
+        assert_eq!(summary(&pkgs), expected, "{v}");
+        assert_eq!(pkgs[0].purl, "pkg:cargo/aho-corasick@1.1.3");
+        assert_eq!(pkgs[0].ecosystem, Ecosystem::CratesIo);
+        assert_eq!(pkgs[1].purl, "pkg:cargo/app@0.1.0");
     }
 }
 
@@ -429,6 +572,7 @@ fn go_mod_files() {
     assert_eq!(
         summary(&std.packages),
         strs(&[
+            "std  local",
             "golang.org/x/crypto v0.0.0-20220516162934-403b01795ae8 direct",
             "golang.org/x/net v0.0.0-20230214200805-d99f623d45a4 direct",
             "golang.org/x/sys v0.0.0-20220614162138-6c1b26c55098 indirect",
@@ -440,6 +584,7 @@ fn go_mod_files() {
     assert_eq!(
         summary(&text.packages),
         strs(&[
+            "golang.org/x/text  local",
             "golang.org/x/tools v0.1.12 direct",
             "golang.org/x/mod v0.6.0-dev.0.20220419223038-86c51ed26bb4 direct",
             "golang.org/x/sys v0.0.0-20220722155257-8c9f86f7a55f direct",
@@ -450,14 +595,64 @@ fn go_mod_files() {
     assert_eq!(
         summary(&rep.packages),
         strs(&[
+            "example.com/replaced  local",
             "github.com/gorilla/mux v1.8.0 direct",
             "github.com/example/logrus v1.9.1-fix indirect",
             "golang.org/x/net v0.19.0 direct",
             "golang.org/x/sys v0.13.0 indirect",
+            "example.com/internal/lib  direct local",
             "gopkg.in/yaml.v3 v3.0.1 direct",
         ])
     );
-    assert_eq!(rep.packages[4].purl, "pkg:golang/gopkg.in/yaml.v3@v3.0.1");
+    // The main module: an application without a version, purl as Trivy writes it.
+    assert_eq!(rep.packages[0].purl, "pkg:golang/example.com/replaced");
+    assert_eq!(rep.packages[0].kind, drydock_core::PackageKind::Application);
+    assert_eq!(rep.packages[6].purl, "pkg:golang/gopkg.in/yaml.v3@v3.0.1");
+}
+
+/// A go.mod of Go 1.16 lists only direct dependencies; go.sum beside it
+/// gives the rest, as indirect, without repeating go.mod's modules. A
+/// go.sum beside a Go 1.17+ go.mod adds nothing.
+#[test]
+fn go_sum_completes_a_pre_117_go_mod() {
+    let (pkgs, warnings) = assembled("go/legacy");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(
+        summary(&pkgs),
+        strs(&[
+            "example.com/legacy  local",
+            "github.com/gorilla/mux v1.8.0 direct",
+            "golang.org/x/net v0.0.0-20210405180319-a5a99cb37ef4 direct",
+            "golang.org/x/sys v0.0.0-20210330210617-4fbd30eecc44 indirect",
+            "golang.org/x/term v0.0.0-20201126162022-7de9c90e9dd1 indirect",
+            "golang.org/x/text v0.3.3 indirect",
+            "golang.org/x/tools v0.0.0-20180917221912-90fa682c2a6e indirect",
+        ])
+    );
+    let sys = pkgs.iter().find(|p| p.name == "golang.org/x/sys").unwrap();
+    assert_eq!(sys.location.path, "go/legacy/go.sum");
+    assert_eq!(sys.location.line, Some(7));
+    // The same go.sum beside a go 1.19 go.mod: go.mod is complete.
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir(tmp.path().join("new")).unwrap();
+    std::fs::write(
+        tmp.path().join("new/go.mod"),
+        "module example.com/new\n\ngo 1.19\n\nrequire github.com/gorilla/mux v1.8.0\n",
+    )
+    .unwrap();
+    std::fs::copy(
+        data().join("go/legacy/go.sum"),
+        tmp.path().join("new/go.sum"),
+    )
+    .unwrap();
+    let (pkgs, _) = assembled_in(tmp.path(), "new");
+    assert_eq!(
+        summary(&pkgs),
+        strs(&[
+            "example.com/new  local",
+            "github.com/gorilla/mux v1.8.0 direct"
+        ])
+    );
 }
 
 /// Builds tests/data/lang/go/demo with Debian's Go, vendoring golang.org/x/text
@@ -676,20 +871,50 @@ fn java_war_with_nested_jars_manifest_file_name_and_malformed_archives() {
 
 #[test]
 fn java_pom_xml_with_properties() {
-    let out = scan("java/pom");
+    let (pkgs, warnings) = assembled("java/pom");
     assert_eq!(
-        summary(&out.packages),
+        summary(&pkgs),
         strs(&[
-            "org.apache.logging.log4j:log4j-core 2.14.1 direct",
-            "com.fasterxml.jackson.core:jackson-databind 2.15.3 direct",
+            "com.example:demo 1.0.0-SNAPSHOT local",
             "com.example:demo-common 1.0.0-SNAPSHOT direct",
+            "com.fasterxml.jackson.core:jackson-databind 2.15.3 direct",
             "junit:junit 4.13.2 direct dev",
+            "org.apache.logging.log4j:log4j-core 2.14.1 direct",
         ])
     );
     assert_eq!(
-        out.warnings,
+        warnings,
         strs(&[
-            "java/pom/pom.xml: version not in this file for org.springframework.boot:spring-boot-starter-web"
+            "java/pom/pom.xml: version not resolved for org.springframework.boot:spring-boot-starter-web; \
+             the parent org.springframework.boot:spring-boot-starter-parent:3.2.0 is not in this tree \
+             and drydock does not fetch poms from remote repositories; not reported"
+        ])
+    );
+}
+
+/// A module inheriting from `../pom.xml` in the same tree: groupId and
+/// version, properties (its own win, also inside the parent's
+/// dependencyManagement), managed versions and scopes.
+#[test]
+fn java_pom_with_a_parent_in_the_tree() {
+    let (pkgs, warnings) = assembled("java/multi");
+    assert_eq!(
+        summary(&pkgs),
+        strs(&[
+            "com.example.multi:multi-app 2.3.0 local",
+            "com.example.multi:multi-core 2.3.0 direct",
+            "com.fasterxml.jackson.core:jackson-databind 2.15.3 direct",
+            "javax.servlet:javax.servlet-api 4.0.1 direct",
+            "junit:junit 4.13.2 direct dev",
+            "org.slf4j:slf4j-api 2.0.12 direct",
+            "com.example.multi:multi-parent 2.3.0 local",
+        ])
+    );
+    assert_eq!(pkgs[0].location.path, "java/multi/app/pom.xml");
+    assert_eq!(
+        warnings,
+        strs(&[
+            "java/multi/app/pom.xml: version not resolved for org.example:mystery; not reported"
         ])
     );
 }
@@ -704,6 +929,7 @@ fn ruby_gemfile_lock_and_gemspecs() {
         summary(&lock.packages),
         strs(&[
             "forked_gem 0.9.1 direct",
+            "local_engine 0.1.0 direct local",
             "mini_portile2 2.8.1 indirect",
             "nokogiri 1.14.2 direct",
             "rack 2.2.6.4 direct",
@@ -711,7 +937,7 @@ fn ruby_gemfile_lock_and_gemspecs() {
             "racc 1.6.2 indirect",
         ])
     );
-    assert_eq!(lock.packages[2].purl, "pkg:gem/nokogiri@1.14.2");
+    assert_eq!(lock.packages[3].purl, "pkg:gem/nokogiri@1.14.2");
     let specs = scan("ruby/bundle");
     let got: Vec<_> = specs
         .packages
@@ -737,6 +963,18 @@ fn php_composer_lock_and_installed_json() {
         "pkg:composer/guzzlehttp/guzzle@7.5.0"
     );
     assert_eq!(lock.packages[2].licenses, vec!["BSD-3-Clause"]);
+    // composer.json beside the lock: `require` and `require-dev` are direct
+    // (platform requirements such as `php` and `ext-json` are no packages).
+    let (pkgs, warnings) = assembled("php/app");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(
+        summary(&pkgs),
+        strs(&[
+            "guzzlehttp/guzzle 7.5.0 direct",
+            "phpunit/phpunit 9.6.3 direct dev",
+            "symfony/polyfill-ctype v1.27.0 indirect",
+        ])
+    );
     assert_eq!(
         summary(&scan("php/vendor1").packages),
         strs(&["monolog/monolog 1.27.1", "psr/log 1.1.4"])

@@ -27,6 +27,11 @@ const PATHS: &[&str] = &[
     "app/vendor/composer/installed.json",
     "app/app.deps.json",
     "app/packages.lock.json",
+    "app/pyproject.toml",
+    "app/Pipfile",
+    "app/package.json",
+    "app/composer.json",
+    "app/go.sum",
 ];
 
 /// Real fixtures whose every prefix is fed to the analyzers that want them.
@@ -42,12 +47,26 @@ const FIXTURES: &[&str] = &[
     "java/pom/pom.xml",
     "ruby/app/Gemfile.lock",
     "dotnet/app/app.deps.json",
+    "python/pyproject.toml",
+    "npm/v1-registry/package.json",
+    "php/app/composer.json",
+    "go/legacy/go.sum",
+    "java/multi/app/pom.xml",
 ];
 
+/// Every analyzer that wants `path`, then the inventory assembly over what
+/// they found (which reads their facts), as a scan does.
 fn run_all(path: &str, bytes: &[u8]) {
-    for a in analyzers().iter().filter(|a| a.wants(path)) {
-        let _ = a.analyze(path, bytes);
-    }
+    let outputs: Vec<_> = analyzers()
+        .iter()
+        .filter(|a| a.wants(path))
+        .filter_map(|a| a.analyze(path, bytes).ok())
+        .collect();
+    let _ = drydock_catalog::inventory::assemble(
+        outputs
+            .iter()
+            .map(|o| drydock_catalog::inventory::FoundFile::new(path, o)),
+    );
 }
 
 #[test]

@@ -95,6 +95,9 @@ pub struct ScanFlags {
     /// Leave out vulnerabilities that have no fix yet
     #[arg(long, global = true, env = "DRYDOCK_IGNORE_UNFIXED")]
     pub ignore_unfixed: bool,
+    /// Keep development-only dependencies (lockfile dev sections, devDependencies)
+    #[arg(long, global = true, env = "DRYDOCK_INCLUDE_DEV_DEPS")]
+    pub include_dev_deps: bool,
     /// Exit with this code when findings remain after filtering (0: never fail)
     #[arg(long, global = true, env = "DRYDOCK_EXIT_CODE", value_name = "N")]
     pub exit_code: Option<u8>,

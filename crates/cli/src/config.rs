@@ -27,6 +27,8 @@ pub struct ConfigFile {
     pub severity: Vec<String>,
     #[serde(default)]
     pub ignore_unfixed: bool,
+    #[serde(default)]
+    pub include_dev_deps: bool,
     pub exit_code: Option<u8>,
     #[serde(default)]
     pub exit_on_eol: bool,
@@ -87,6 +89,7 @@ pub fn apply(g: &mut GlobalArgs, file: ConfigFile, file_dir: &Path) {
         s.severity = file.severity;
     }
     s.ignore_unfixed |= file.ignore_unfixed;
+    s.include_dev_deps |= file.include_dev_deps;
     if s.exit_code.is_none() {
         s.exit_code = file.exit_code;
     }

@@ -368,14 +368,13 @@ fn scan_and_report(g: &GlobalArgs, target: Target, defaults: Defaults) -> Result
                 extra_findings.extend(scanners::misconfig_image(cs, &scan.artifact)?);
             }
             extra_findings.extend(scan.findings.iter().cloned());
-            let inventory =
-                drydock_catalog::inventory::assemble(scan.merged.files.iter().map(|f| {
-                    drydock_catalog::inventory::FoundFile {
-                        path: &f.path,
-                        os: f.output.os.as_ref(),
-                        packages: &f.output.packages,
-                    }
-                }));
+            let (inventory, linked) = drydock_catalog::inventory::assemble(
+                scan.merged
+                    .files
+                    .iter()
+                    .map(|f| drydock_catalog::inventory::FoundFile::new(&f.path, &f.output)),
+            );
+            scan.warnings.extend(linked);
             (scan.artifact, inventory, scan.warnings)
         }
         Target::Dir(dir, kind) => {
@@ -385,19 +384,25 @@ fn scan_and_report(g: &GlobalArgs, target: Target, defaults: Defaults) -> Result
                 extra_findings.extend(f);
                 extra_warnings.extend(w);
             }
-            let scan = inventory_scan(g, ScanTarget::Dir(dir, kind), &cache_root, scanners.secret)?;
+            let mut scan =
+                inventory_scan(g, ScanTarget::Dir(dir, kind), &cache_root, scanners.secret)?;
             extra_findings.extend(scan.findings.iter().cloned());
-            let inventory =
-                drydock_catalog::inventory::assemble(scan.merged.files.iter().map(|f| {
-                    drydock_catalog::inventory::FoundFile {
-                        path: &f.path,
-                        os: f.output.os.as_ref(),
-                        packages: &f.output.packages,
-                    }
-                }));
+            let (inventory, linked) = drydock_catalog::inventory::assemble(
+                scan.merged
+                    .files
+                    .iter()
+                    .map(|f| drydock_catalog::inventory::FoundFile::new(&f.path, &f.output)),
+            );
+            scan.warnings.extend(linked);
             (scan.artifact, inventory, scan.warnings)
         }
     };
+    let mut inventory = inventory;
+    if !g.scan.include_dev_deps {
+        // Development-only dependencies are left out unless asked for, as
+        // Trivy does: they are not in what ships.
+        inventory.packages.retain(|p| !p.dev);
+    }
     let mut warnings = warnings;
     warnings.extend(extra_warnings);
     for w in &warnings {

@@ -64,6 +64,7 @@ pub(crate) const CHECKS: &[(&str, Check)] = &[
 ];
 
 /// A top-level object (or a `List` item).
+#[derive(Clone, Copy)]
 pub(crate) struct Obj<'a> {
     pub doc: &'a Node,
     pub kind: &'a str,
@@ -96,6 +97,9 @@ pub(crate) struct Workload<'a> {
     /// Line of the pod spec's `spec:` key.
     pub spec_line: u32,
     pub containers: Vec<Container<'a>>,
+    /// Runs to completion (Job, CronJob, a `jobTemplate`, an Argo Workflow step):
+    /// no liveness or readiness probes expected.
+    pub batch: bool,
 }
 
 pub(crate) struct Ctx<'a> {
@@ -134,33 +138,59 @@ fn objects(docs: &[Node]) -> Vec<Obj<'_>> {
         .collect()
 }
 
-fn workload<'a>(obj: &Obj<'a>) -> Option<Workload<'a>> {
+/// The pod templates of an object: the one of a built-in workload kind, or,
+/// for any other kind (Argo Rollout, Knative Service, OpenShift
+/// DeploymentConfig, KEDA ScaledJob, Argo Workflow, …), every pod spec found
+/// by its shape wherever it is embedded.
+fn workloads<'a>(obj: &Obj<'a>) -> Vec<Workload<'a>> {
     let doc = obj.doc;
-    let (pod_meta, spec_parent): (Option<&Node>, &Node) = match obj.kind {
-        "Pod" => (doc.get("metadata"), doc),
+    let template = match obj.kind {
+        "Pod" => Some((doc.get("metadata"), doc)),
         "Deployment"
         | "StatefulSet"
         | "DaemonSet"
         | "ReplicaSet"
         | "ReplicationController"
-        | "Job" => {
-            let t = doc.at(&["spec", "template"])?;
-            (t.get("metadata"), t)
+        | "Job" => doc
+            .at(&["spec", "template"])
+            .map(|t| (t.get("metadata"), t)),
+        "CronJob" => doc
+            .at(&["spec", "jobTemplate", "spec", "template"])
+            .map(|t| (t.get("metadata"), t)),
+        "PodTemplate" => doc.get("template").map(|t| (t.get("metadata"), t)),
+        _ => {
+            let mut found = Vec::new();
+            if let Some(spec) = doc.get("spec") {
+                embedded(obj, doc, "spec", spec, false, &mut found);
+            }
+            return found;
         }
-        "CronJob" => {
-            let t = doc.at(&["spec", "jobTemplate", "spec", "template"])?;
-            (t.get("metadata"), t)
-        }
-        "PodTemplate" => {
-            let t = doc.get("template")?;
-            (t.get("metadata"), t)
-        }
-        _ => return None,
     };
-    let spec = spec_parent.get("spec")?;
+    let Some((pod_meta, spec_parent)) = template else {
+        return Vec::new();
+    };
+    let Some(spec) = spec_parent.get("spec") else {
+        return Vec::new();
+    };
+    let batch = matches!(obj.kind, "Job" | "CronJob");
+    vec![pod_workload(
+        obj,
+        pod_meta,
+        spec,
+        spec_parent.key_line("spec"),
+        batch,
+    )]
+}
+
+fn containers_of<'a>(spec: &'a Node, fields: &[(&str, &'static str)]) -> Vec<Container<'a>> {
     let mut containers = Vec::new();
-    for field in ["initContainers", "containers", "ephemeralContainers"] {
-        for c in spec.get(field).map(Node::seq).unwrap_or(&[]) {
+    for (key, field) in fields {
+        let nodes = match spec.get(key) {
+            Some(n) if n.get("image").is_some() => std::slice::from_ref(n),
+            Some(n) => n.seq(),
+            None => &[],
+        };
+        for c in nodes {
             containers.push(Container {
                 node: c,
                 name: c.get("name").and_then(Node::as_str).unwrap_or(""),
@@ -168,23 +198,117 @@ fn workload<'a>(obj: &Obj<'a>) -> Option<Workload<'a>> {
             });
         }
     }
-    Some(Workload {
-        obj: Obj {
-            doc: obj.doc,
-            kind: obj.kind,
-            name: obj.name,
-            namespace: obj.namespace,
-        },
+    containers
+}
+
+fn pod_workload<'a>(
+    obj: &Obj<'a>,
+    pod_meta: Option<&'a Node>,
+    spec: &'a Node,
+    spec_line: u32,
+    batch: bool,
+) -> Workload<'a> {
+    let containers = containers_of(
+        spec,
+        &[
+            ("initContainers", "initContainers"),
+            ("containers", "containers"),
+            ("ephemeralContainers", "ephemeralContainers"),
+        ],
+    );
+    Workload {
+        obj: *obj,
         pod_meta,
         spec,
-        spec_line: spec_parent.key_line("spec"),
+        spec_line,
         containers,
-    })
+        batch,
+    }
+}
+
+/// A pod spec by its shape: `containers` is a list of mappings with an `image`.
+fn is_pod_spec(n: &Node) -> bool {
+    n.get("containers")
+        .is_some_and(|c| !c.seq().is_empty() && c.seq().iter().all(|c| c.get("image").is_some()))
+}
+
+/// An Argo Workflow template: a `container` or `script` with an `image`.
+fn is_argo_template(n: &Node) -> bool {
+    ["container", "script"]
+        .iter()
+        .any(|k| n.get(k).is_some_and(|c| c.get("image").is_some()))
+}
+
+/// Walks `node` (the value of `key` in `parent`) for embedded pod specs.
+/// A pod spec under a `spec:` key takes its template's metadata; a path
+/// through `jobTemplate` is a batch pod (no probes expected). An Argo
+/// `templates:` list makes workloads of its templates, with the workflow
+/// spec holding it as their pod-level spec (where Argo takes
+/// `securityContext`, `serviceAccountName`, `hostNetwork`, volumes from).
+fn embedded<'a>(
+    obj: &Obj<'a>,
+    parent: &'a Node,
+    key: &str,
+    node: &'a Node,
+    batch: bool,
+    found: &mut Vec<Workload<'a>>,
+) {
+    if is_pod_spec(node) {
+        let (meta, line) = if key == "spec" {
+            (parent.get("metadata"), parent.key_line("spec"))
+        } else {
+            (None, parent.key_line(key))
+        };
+        found.push(pod_workload(obj, meta, node, line, batch));
+        return;
+    }
+    if let Some(templates) = node.get("templates") {
+        let mut any = false;
+        for t in templates.seq().iter().filter(|t| is_argo_template(t)) {
+            any = true;
+            found.push(Workload {
+                obj: *obj,
+                pod_meta: t.get("metadata"),
+                spec: node,
+                spec_line: t.line,
+                containers: containers_of(
+                    t,
+                    &[
+                        ("initContainers", "initContainers"),
+                        ("container", "containers"),
+                        ("script", "containers"),
+                        ("sidecars", "containers"),
+                    ],
+                ),
+                batch: true,
+            });
+        }
+        if any {
+            return;
+        }
+    }
+    match &node.value {
+        crate::yaml::Value::Map(entries) => {
+            for e in entries {
+                if matches!(e.key.as_str(), "metadata" | "status") {
+                    continue;
+                }
+                let batch = batch || e.key == "jobTemplate";
+                embedded(obj, node, &e.key, &e.value, batch, found);
+            }
+        }
+        crate::yaml::Value::Seq(items) => {
+            for item in items {
+                embedded(obj, parent, key, item, batch, found);
+            }
+        }
+        _ => {}
+    }
 }
 
 pub(crate) fn run(docs: &[Node], enabled: &dyn Fn(&str) -> bool) -> Vec<Hit> {
     let objects = objects(docs);
-    let workloads = objects.iter().filter_map(workload).collect();
+    let workloads = objects.iter().flat_map(workloads).collect();
     let ctx = Ctx { objects, workloads };
     let mut out = Out::default();
     for (id, check) in CHECKS {
@@ -1092,11 +1216,7 @@ fn root_group(ctx: &Ctx<'_>, out: &mut Out) {
 }
 
 fn probes(ctx: &Ctx<'_>, out: &mut Out) {
-    for w in ctx
-        .workloads
-        .iter()
-        .filter(|w| !matches!(w.obj.kind, "Job" | "CronJob"))
-    {
+    for w in ctx.workloads.iter().filter(|w| !w.batch) {
         for c in w.containers.iter().filter(|c| c.field == "containers") {
             let missing: Vec<&str> = ["livenessProbe", "readinessProbe"]
                 .into_iter()
@@ -1215,13 +1335,14 @@ pub(crate) fn network_segmentation(files: &[&[Node]]) -> Vec<(usize, Hit)> {
                 }
                 continue;
             }
-            let Some(w) = workload(o) else { continue };
             let ns = ns_of(o);
-            let pod_labels = labels(w.pod_meta.and_then(|m| m.get("labels")));
-            if !policies
-                .iter()
-                .any(|(pns, sel)| *pns == ns && selects(sel, &pod_labels))
-            {
+            let unselected = workloads(o).iter().any(|w| {
+                let pod_labels = labels(w.pod_meta.and_then(|m| m.get("labels")));
+                !policies
+                    .iter()
+                    .any(|(pns, sel)| *pns == ns && selects(sel, &pod_labels))
+            });
+            if unselected {
                 hits.push((
                     idx,
                     hit(

@@ -27,6 +27,11 @@ pub struct FileOutput {
     /// walker fills in the layer of each finding's location.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub findings: Vec<Finding>,
+    /// What this file tells about other files' packages (a manifest's direct
+    /// dependencies, a lockfile's dependency graph, a parent POM), in the
+    /// analyzer's own shape; read when the inventory is assembled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facts: Option<serde_json::Value>,
 }
 
 impl FileOutput {
@@ -35,6 +40,7 @@ impl FileOutput {
             && self.packages.is_empty()
             && self.warnings.is_empty()
             && self.findings.is_empty()
+            && self.facts.is_none()
     }
 }
 

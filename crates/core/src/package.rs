@@ -78,6 +78,11 @@ pub struct Package {
     /// Needed only for development, where the lockfile says.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub dev: bool,
+    /// Part of the project itself (a workspace member, a path or `file:`
+    /// dependency, a Go main module): listed for the SBOM, never matched
+    /// against advisories, as no registry publishes it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub local: bool,
 }
 
 impl Package {
@@ -105,6 +110,7 @@ impl Package {
             location,
             direct: None,
             dev: false,
+            local: false,
         }
     }
 

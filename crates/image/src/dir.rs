@@ -239,6 +239,9 @@ fn analyze_file(
                 if merged.os.is_none() {
                     merged.os = o.os;
                 }
+                if merged.facts.is_none() {
+                    merged.facts = o.facts;
+                }
                 merged.packages.extend(o.packages);
                 merged.findings.extend(o.findings);
                 for w in o.warnings {

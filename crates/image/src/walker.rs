@@ -331,6 +331,9 @@ fn run_analyzers(
                 if merged.os.is_none() {
                     merged.os = o.os;
                 }
+                if merged.facts.is_none() {
+                    merged.facts = o.facts;
+                }
                 merged.packages.extend(o.packages);
                 merged.warnings.extend(o.warnings);
                 merged.findings.extend(o.findings);

@@ -87,6 +87,7 @@ fn maximal_report() -> Report {
                 location: location(),
                 direct: Some(false),
                 dev: true,
+                local: false,
             }],
         },
         findings: vec![Finding {

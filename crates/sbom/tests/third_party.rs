@@ -29,6 +29,7 @@ fn apk(name: &str, purl_qualifiers: &str, license: &str, layer: Option<LayerRef>
         },
         direct: None,
         dev: false,
+        local: false,
     }
 }
 

@@ -111,6 +111,10 @@ impl Matcher<'_> {
         inv: &Inventory,
         out: &mut Vec<Finding>,
     ) -> Result<()> {
+        if pkg.local {
+            // The project's own code (workspace member, path dependency): no registry publishes it.
+            return Ok(());
+        }
         let db = self.db;
         let targets = match names::targets(pkg, inv.os.as_ref(), &|e| db.has_ecosystem(e)) {
             Ok(t) => t,

@@ -16,7 +16,7 @@ pub(crate) fn catalogers() -> Vec<Cataloger> {
     vec![
         Cataloger::new(
             "cargo-lock",
-            1,
+            2,
             |p| file_name(p) == "Cargo.lock",
             parse_cargo_lock,
         ),
@@ -54,8 +54,9 @@ struct LockPackage {
     dependencies: Vec<String>,
 }
 
-/// Packages without a `source` are the workspace's own crates: they are not
-/// reported, and what they depend on is direct. Cargo.lock does not record
+/// Packages without a `source` are the workspace's own crates (members and
+/// path dependencies): reported as `local` (Trivy and Syft list them too),
+/// and what they depend on is direct. Cargo.lock does not record
 /// dev-dependencies separately.
 fn parse_cargo_lock(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError> {
     let lock: CargoLock = toml(path, content)?;
@@ -80,9 +81,13 @@ fn parse_cargo_lock(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeErr
         }
     }
     let mut out = FileOutput::default();
-    for p in all.iter().filter(|p| p.source.is_some()) {
+    for p in &all {
         let mut pkg = crate_pkg(PackageKind::Library, &p.name, &p.version, path);
-        pkg.direct = Some(direct.contains(&(p.name.as_str(), p.version.as_str())));
+        if p.source.is_none() {
+            pkg.local = true;
+        } else {
+            pkg.direct = Some(direct.contains(&(p.name.as_str(), p.version.as_str())));
+        }
         out.packages.push(pkg);
     }
     Ok(out)

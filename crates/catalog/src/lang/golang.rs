@@ -6,13 +6,15 @@
 //! 32-byte header followed by two strings, so it is hand-written here on top of
 //! `object`, which finds the section and maps addresses for old binaries.
 
+use super::link::{Facts, GoMod, GoSum};
 use super::{Cataloger, file_name, is_object_file, text, wants_binary};
 use drydock_core::{AnalyzeError, Ecosystem, FileOutput, Location, Package, PackageKind};
 use object::{Object, ObjectSection, ObjectSegment};
 
 pub(crate) fn catalogers() -> Vec<Cataloger> {
     vec![
-        Cataloger::new("go-mod", 1, |p| file_name(p) == "go.mod", parse_go_mod),
+        Cataloger::new("go-mod", 2, |p| file_name(p) == "go.mod", parse_go_mod),
+        Cataloger::new("go-sum", 1, |p| file_name(p) == "go.sum", parse_go_sum),
         Cataloger::new("go-binary", 1, wants_binary, parse_go_binary).executables(),
     ]
 }
@@ -32,11 +34,20 @@ struct Require {
 }
 
 /// go.mod (golang.org/ref/mod#go-mod-file): directives one per line or in
-/// `( … )` blocks. The module itself is not reported. A `replace` by another
+/// `( … )` blocks. The module itself is reported as a local `Application`
+/// without a version (as Trivy and Syft list it). A `replace` by another
 /// module swaps path and version; a replacement by a local directory means
-/// the code is the project's own, so the module is left out (as Trivy does).
+/// the code is the project's own: the module is reported as `local`, with no
+/// version. The `go` directive is a minimum, not the toolchain that built
+/// anything, so no `stdlib` is made of it (Trivy does so only with
+/// `--detection-priority comprehensive`).
+///
+/// Before Go 1.17 (or without a `go` line, which Go reads as 1.16) go.mod
+/// lists only direct dependencies; the facts say so, for go.sum beside it.
 fn parse_go_mod(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError> {
     let s = text(path, content)?;
+    let mut main_module: Option<(String, u32)> = None;
+    let mut go_version: Option<String> = None;
     let mut requires: Vec<Require> = Vec::new();
     // (old path, old version or "", new path, new version or "" for a directory)
     let mut replaces: Vec<(String, String, String, String)> = Vec::new();
@@ -73,6 +84,12 @@ fn parse_go_mod(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError> 
             .map(|w| w.trim_matches('"'))
             .collect();
         match verb {
+            "module" => {
+                if let Some(m) = words.first() {
+                    main_module = Some((m.to_string(), lineno));
+                }
+            }
+            "go" => go_version = words.first().map(|v| v.to_string()),
             "require" => match words.as_slice() {
                 [p, v] => requires.push(Require {
                     path: p.to_string(),
@@ -107,22 +124,76 @@ fn parse_go_mod(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError> 
             _ => {}
         }
     }
+    let mut named: Vec<String> = Vec::new();
+    if let Some((m, line)) = &main_module {
+        let mut pkg = module(PackageKind::Application, m, "", path);
+        pkg.local = true;
+        pkg.location.line = Some(*line);
+        out.packages.push(pkg);
+        named.push(m.clone());
+    }
     for r in requires {
         // A versioned replacement wins over one for all versions.
         let rep = replaces
             .iter()
             .filter(|(o, ov, _, _)| *o == r.path && (ov.is_empty() || *ov == r.version))
             .max_by_key(|(_, ov, _, _)| !ov.is_empty());
-        let (name, version) = match rep {
-            Some((_, _, _, nv)) if nv.is_empty() => continue,
-            Some((_, _, n, nv)) => (n.clone(), nv.clone()),
-            None => (r.path, r.version),
+        named.push(r.path.clone());
+        let (name, version, local) = match rep {
+            Some((_, _, _, nv)) if nv.is_empty() => (r.path, String::new(), true),
+            Some((_, _, n, nv)) => {
+                named.push(n.clone());
+                (n.clone(), nv.clone(), false)
+            }
+            None => (r.path, r.version, false),
         };
         let mut pkg = module(PackageKind::Library, &name, &version, path);
         pkg.direct = Some(!r.indirect);
+        pkg.local = local;
         pkg.location.line = Some(r.line);
         out.packages.push(pkg);
     }
+    Facts::GoMod(GoMod {
+        before_go_117: go_version.as_deref().is_none_or(before_go_117),
+        modules: named,
+    })
+    .attach(&mut out);
+    Ok(out)
+}
+
+/// Whether a `go` directive (`1.16`, `1.21.5`, `1.22rc1`) is older than 1.17.
+fn before_go_117(v: &str) -> bool {
+    let mut parts = v.split(|c: char| !c.is_ascii_digit());
+    let major: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+    let minor: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+    (major, minor) < (1, 17)
+}
+
+/// go.sum (go.dev/ref/mod#go-sum-files): `module version[/go.mod] hash` per
+/// line, sorted, so the last line of a module has its highest version (the
+/// one the build selected, as Trivy reads it). Read only beside a go.mod
+/// older than Go 1.17 (see [`super::link`]); nothing is reported by itself.
+fn parse_go_sum(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError> {
+    let s = text(path, content)?;
+    let mut out = FileOutput::default();
+    let mut modules: Vec<(String, String, u32)> = Vec::new();
+    for (i, line) in s.lines().enumerate() {
+        let lineno = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let mut words = line.split_whitespace();
+        let (Some(m), Some(v), Some(_hash)) = (words.next(), words.next(), words.next()) else {
+            if !line.trim().is_empty() {
+                out.warnings
+                    .push(format!("{path}:{lineno}: cannot read {line:?}"));
+            }
+            continue;
+        };
+        let v = v.trim_end_matches("/go.mod");
+        match modules.last_mut() {
+            Some(last) if last.0 == m => *last = (m.to_string(), v.to_string(), lineno),
+            _ => modules.push((m.to_string(), v.to_string(), lineno)),
+        }
+    }
+    Facts::GoSum(GoSum { modules }).attach(&mut out);
     Ok(out)
 }
 
@@ -349,8 +420,10 @@ mod tests {
         assert_eq!(
             got,
             vec![
+                ("example.com/app", "", None, Some(1)),
                 ("golang.org/x/text", "v0.14.0", Some(true), Some(6)),
                 ("github.com/fork/b", "v1.2.4", Some(false), Some(7)),
+                ("github.com/c/d", "", Some(true), Some(8)),
                 (
                     "github.com/e/f",
                     "v2.0.0+incompatible",
@@ -359,7 +432,32 @@ mod tests {
                 ),
             ]
         );
-        assert_eq!(out.packages[0].purl, "pkg:golang/golang.org/x/text@v0.14.0");
+        let local: Vec<bool> = out.packages.iter().map(|p| p.local).collect();
+        assert_eq!(local, [true, false, false, true, false]);
+        assert_eq!(out.packages[1].purl, "pkg:golang/golang.org/x/text@v0.14.0");
+        let facts = out.facts.expect("go.mod facts");
+        assert_eq!(facts["before_go_117"], false);
+    }
+
+    #[test]
+    fn go_directive_versions() {
+        assert!(before_go_117("1.16"));
+        assert!(before_go_117("1.9"));
+        assert!(!before_go_117("1.17"));
+        assert!(!before_go_117("1.21.5"));
+        assert!(!before_go_117("1.22rc1"));
+    }
+
+    #[test]
+    fn go_sum_keeps_the_last_version_and_warns_on_bad_lines() {
+        let sum = b"a.com/x v1.0.0/go.mod h1:x=\na.com/x v1.1.0 h1:y=\na.com/x v1.1.0/go.mod h1:z=\nbroken\n";
+        let out = parse_go_sum("app/go.sum", sum).unwrap();
+        assert_eq!(out.warnings, ["app/go.sum:4: cannot read \"broken\""]);
+        let facts = out.facts.expect("go.sum facts");
+        assert_eq!(
+            facts["modules"],
+            serde_json::json!([["a.com/x", "v1.1.0", 3]])
+        );
     }
 
     #[test]

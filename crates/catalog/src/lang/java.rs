@@ -7,16 +7,19 @@
 //! known. A package found in a nested archive has the location
 //! `outer.war!/WEB-INF/lib/inner.jar`, the `jar:` URL convention.
 
+use super::link::Facts;
 use super::{Cataloger, file_name, text};
-use drydock_core::{AnalyzeError, Ecosystem, FileOutput, Location, Package, PackageKind};
-use serde::Deserialize;
+use drydock_core::{
+    AnalyzeError, Ecosystem, FileOutput, Location, Package, PackageKind, ScanWarning,
+};
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Cursor, Read};
 
 pub(crate) fn catalogers() -> Vec<Cataloger> {
     vec![
         Cataloger::new("java-archive", 1, wants_archive, parse_archive),
-        Cataloger::new("java-pom", 1, |p| file_name(p) == "pom.xml", parse_pom),
+        Cataloger::new("java-pom", 2, |p| file_name(p) == "pom.xml", parse_pom),
     ]
 }
 
@@ -257,26 +260,41 @@ fn from_file_name(location: &str) -> Option<Package> {
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-struct Pom {
+struct PomXml {
     #[serde(default)]
     group_id: Option<String>,
     #[serde(default)]
+    artifact_id: Option<String>,
+    #[serde(default)]
     version: Option<String>,
     #[serde(default)]
-    parent: Option<PomParent>,
+    parent: Option<PomParentXml>,
     #[serde(default)]
     properties: BTreeMap<String, String>,
+    #[serde(default)]
+    dependency_management: Option<PomManagement>,
     #[serde(default)]
     dependencies: PomDependencies,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-struct PomParent {
+struct PomParentXml {
     #[serde(default)]
     group_id: Option<String>,
     #[serde(default)]
+    artifact_id: Option<String>,
+    #[serde(default)]
     version: Option<String>,
+    /// Absent: `../pom.xml`; empty (`<relativePath/>`): look only in repositories.
+    #[serde(default)]
+    relative_path: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct PomManagement {
+    #[serde(default)]
+    dependencies: PomDependencies,
 }
 
 #[derive(Deserialize, Default)]
@@ -298,53 +316,222 @@ struct PomDependency {
     scope: Option<String>,
 }
 
-/// The `<dependencies>` of a pom.xml whose versions are literal or `${…}`
-/// properties of the same pom (`project.version` and `project.parent.version`
-/// included). Versions managed by a parent or BOM are not resolved here (that
-/// needs the repository): those dependencies are counted in a warning.
-/// Test-scope dependencies are dev; all listed ones are direct.
+/// A dependency as written: coordinates and version possibly `${…}`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub(crate) struct PomDep {
+    group: String,
+    artifact: String,
+    version: Option<String>,
+    scope: Option<String>,
+}
+
+/// What a pom.xml says, for resolution across the poms of one tree.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub(crate) struct Pom {
+    group: Option<String>,
+    artifact: String,
+    version: Option<String>,
+    /// `(group, artifact, version, path of the parent pom in this tree or None)`.
+    parent: Option<(String, String, String, Option<String>)>,
+    properties: BTreeMap<String, String>,
+    managed: Vec<PomDep>,
+    dependencies: Vec<PomDep>,
+}
+
+/// Normalises `a/./b/../c` to `a/c`; `None` when it climbs above the root.
+fn normalize_path(p: &str) -> Option<String> {
+    let mut out: Vec<&str> = Vec::new();
+    for seg in p.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                out.pop()?;
+            }
+            s => out.push(s),
+        }
+    }
+    Some(out.join("/"))
+}
+
+/// pom.xml (Maven POM 4.0.0): the project itself, as a local `Application`,
+/// and its `<dependencies>`. Everything that may need another pom (inherited
+/// groupId and version, `${…}` properties, `<dependencyManagement>` versions)
+/// is settled in [`resolve_pom`] once every pom of the tree is known.
 fn parse_pom(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError> {
     let s = text(path, content)?;
-    let pom: Pom = quick_xml::de::from_str(s)
+    let xml: PomXml = quick_xml::de::from_str(s)
         .map_err(|e| AnalyzeError::new(format!("{path}: invalid pom.xml: {e}")))?;
-    let mut vars: HashMap<String, String> = pom
-        .properties
-        .iter()
-        .map(|(k, v)| (k.clone(), v.trim().to_string()))
+    let dir = super::parent(path);
+    let parent = xml.parent.map(|p| {
+        let rel = match p.relative_path.as_deref().map(str::trim) {
+            None => Some("../pom.xml".to_string()),
+            Some("") => None,
+            Some(r) if r.ends_with(".xml") => Some(r.to_string()),
+            Some(r) => Some(format!("{}/pom.xml", r.trim_end_matches('/'))),
+        };
+        let joined = rel.and_then(|r| {
+            normalize_path(&if dir.is_empty() {
+                r
+            } else {
+                format!("{dir}/{r}")
+            })
+        });
+        (
+            p.group_id.unwrap_or_default().trim().to_string(),
+            p.artifact_id.unwrap_or_default().trim().to_string(),
+            p.version.unwrap_or_default().trim().to_string(),
+            joined,
+        )
+    });
+    let dep = |d: PomDependency| PomDep {
+        group: d.group_id.trim().to_string(),
+        artifact: d.artifact_id.trim().to_string(),
+        version: d.version.map(|v| v.trim().to_string()),
+        scope: d.scope.map(|v| v.trim().to_string()),
+    };
+    let managed: Vec<PomDep> = xml
+        .dependency_management
+        .unwrap_or_default()
+        .dependencies
+        .dependency
+        .into_iter()
+        .map(dep)
         .collect();
-    let parent = pom.parent.unwrap_or_default();
-    if let Some(v) = pom.version.as_ref().or(parent.version.as_ref()) {
-        vars.insert("project.version".into(), v.trim().to_string());
-        vars.insert("pom.version".into(), v.trim().to_string());
-    }
-    if let Some(g) = pom.group_id.as_ref().or(parent.group_id.as_ref()) {
-        vars.insert("project.groupId".into(), g.trim().to_string());
-    }
-    if let Some(v) = &parent.version {
-        vars.insert("project.parent.version".into(), v.trim().to_string());
-    }
+    let dependencies: Vec<PomDep> = xml.dependencies.dependency.into_iter().map(dep).collect();
+    let pom = Pom {
+        group: xml.group_id.map(|g| g.trim().to_string()),
+        artifact: xml.artifact_id.unwrap_or_default().trim().to_string(),
+        version: xml.version.map(|v| v.trim().to_string()),
+        parent,
+        properties: xml
+            .properties
+            .into_iter()
+            .map(|(k, v)| (k, v.trim().to_string()))
+            .collect(),
+        managed,
+        dependencies,
+    };
     let mut out = FileOutput::default();
+    Facts::Pom(Box::new(pom)).attach(&mut out);
+    Ok(out)
+}
+
+/// The most parents followed; Maven builds are far shallower.
+const MAX_POM_DEPTH: usize = 16;
+
+/// Resolves one pom against the poms of the tree: walks its parents by
+/// `relativePath` (default `../pom.xml`; the parent found must have the
+/// coordinates `<parent>` names), inheriting groupId, version, properties
+/// (the child's win) and `<dependencyManagement>`, then reports the project
+/// and every dependency whose version is known. The rest are one warning
+/// naming the file, saying why (a parent only in a remote repository, which
+/// drydock does not fetch, or a property nobody defines).
+pub(crate) fn resolve_pom(
+    path: &str,
+    pom: &Pom,
+    facts: &HashMap<&str, Facts>,
+    out: &mut Vec<Package>,
+    warnings: &mut Vec<ScanWarning>,
+) {
+    // The chain: this pom, its parent, the parent's parent…
+    let mut chain: Vec<&Pom> = vec![pom];
+    let mut remote_parent: Option<String> = None;
+    while let Some((g, a, v, rel)) = &chain[chain.len() - 1].parent {
+        let found = rel.as_deref().and_then(|r| match facts.get(r) {
+            Some(Facts::Pom(p)) if p.artifact == *a => Some(p.as_ref()),
+            _ => None,
+        });
+        match found {
+            Some(p)
+                if chain.len() < MAX_POM_DEPTH && !chain.iter().any(|c| std::ptr::eq(*c, p)) =>
+            {
+                chain.push(p)
+            }
+            _ => {
+                remote_parent = Some(format!("{g}:{a}:{v}"));
+                break;
+            }
+        }
+    }
+    let mut vars: HashMap<String, String> = HashMap::new();
+    for p in chain.iter().rev() {
+        vars.extend(p.properties.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
+    let own_parent = pom.parent.as_ref();
+    let version = pom
+        .version
+        .clone()
+        .or_else(|| own_parent.map(|p| p.2.clone()));
+    let group = pom
+        .group
+        .clone()
+        .or_else(|| own_parent.map(|p| p.0.clone()));
+    if let Some(v) = &version {
+        vars.insert("project.version".into(), v.clone());
+        vars.insert("pom.version".into(), v.clone());
+        vars.insert("version".into(), v.clone());
+    }
+    if let Some(g) = &group {
+        vars.insert("project.groupId".into(), g.clone());
+        vars.insert("pom.groupId".into(), g.clone());
+    }
+    vars.insert("project.artifactId".into(), pom.artifact.clone());
+    if let Some((g, _, v, _)) = own_parent {
+        vars.insert("project.parent.version".into(), v.clone());
+        vars.insert("project.parent.groupId".into(), g.clone());
+    }
+    // Managed versions and scopes, nearest pom first (the child's win).
+    let mut managed: HashMap<(String, String), (Option<String>, Option<String>)> = HashMap::new();
+    for p in &chain {
+        for m in &p.managed {
+            let key = (
+                resolve(&m.group, &vars).unwrap_or_else(|| m.group.clone()),
+                m.artifact.clone(),
+            );
+            managed
+                .entry(key)
+                .or_insert((m.version.clone(), m.scope.clone()));
+        }
+    }
+    if let (Some(g), Some(v)) = (&group, version.as_deref().and_then(|v| resolve(v, &vars))) {
+        let mut me = maven(&format!("{g}:{}", pom.artifact), &v, path);
+        me.kind = PackageKind::Application;
+        me.local = true;
+        out.push(me);
+    }
     let mut unresolved = Vec::new();
-    for d in pom.dependencies.dependency {
-        let coords = format!("{}:{}", d.group_id.trim(), d.artifact_id.trim());
-        let version = d.version.as_deref().map(|v| resolve(v.trim(), &vars));
-        let (Some(Some(version)), Some(group)) = (version, resolve(d.group_id.trim(), &vars))
-        else {
-            unresolved.push(coords);
+    for d in &pom.dependencies {
+        let Some(g) = resolve(&d.group, &vars) else {
+            unresolved.push(format!("{}:{}", d.group, d.artifact));
             continue;
         };
-        let mut pkg = maven(&format!("{group}:{}", d.artifact_id.trim()), &version, path);
+        let m = managed.get(&(g.clone(), d.artifact.clone()));
+        let raw = d.version.clone().or_else(|| m.and_then(|m| m.0.clone()));
+        let scope = d.scope.clone().or_else(|| m.and_then(|m| m.1.clone()));
+        let Some(version) = raw.as_deref().and_then(|v| resolve(v, &vars)) else {
+            unresolved.push(format!("{g}:{}", d.artifact));
+            continue;
+        };
+        let mut pkg = maven(&format!("{g}:{}", d.artifact), &version, path);
         pkg.direct = Some(true);
-        pkg.dev = d.scope.as_deref() == Some("test");
-        out.packages.push(pkg);
+        pkg.dev = scope.as_deref() == Some("test");
+        out.push(pkg);
     }
     if !unresolved.is_empty() {
-        out.warnings.push(format!(
-            "{path}: version not in this file for {}",
-            unresolved.join(", ")
-        ));
+        let why = match &remote_parent {
+            Some(p) => format!(
+                "; the parent {p} is not in this tree and drydock does not fetch poms from remote repositories"
+            ),
+            None => String::new(),
+        };
+        warnings.push(ScanWarning {
+            input: path.to_string(),
+            message: format!(
+                "version not resolved for {}{why}; not reported",
+                unresolved.join(", ")
+            ),
+        });
     }
-    Ok(out)
 }
 
 /// Substitutes `${name}` from `vars`, up to a few levels deep; `None` when a

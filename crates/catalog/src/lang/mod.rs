@@ -11,10 +11,13 @@ mod cargo;
 mod dotnet;
 mod golang;
 mod java;
+mod link;
 mod npm;
 mod php;
 mod python;
 mod ruby;
+
+pub(crate) use link::link;
 
 use drydock_core::analyze::DEFAULT_MAX_FILE_SIZE;
 use drydock_core::{AnalyzeError, Analyzer, FileOutput};

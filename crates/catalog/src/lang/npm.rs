@@ -3,8 +3,11 @@
 //! (v5, v6, v9) and installed `node_modules/**/package.json`.
 //!
 //! Scoped names are kept whole (`@scope/name`). Packages that are the project
-//! itself (workspaces, links, local directories) are not reported.
+//! itself (`file:` dependencies, links to local directories) are reported as
+//! `local`. A project's own `package.json` names the direct and dev
+//! dependencies of the lockfile beside it (see [`super::link`]).
 
+use super::link::{Dep, Facts, Lock, Manifest, manifest_output, node_id, wants_manifest};
 use super::{Cataloger, dedup, file_name, json, parent, text, yaml};
 use drydock_core::{AnalyzeError, Ecosystem, FileOutput, Location, Package, PackageKind};
 use serde::Deserialize;
@@ -15,13 +18,13 @@ pub(crate) fn catalogers() -> Vec<Cataloger> {
     vec![
         Cataloger::new(
             "npm-lock",
-            1,
+            2,
             |p| matches!(file_name(p), "package-lock.json" | "npm-shrinkwrap.json"),
             parse_package_lock,
         ),
         Cataloger::new(
             "yarn-lock",
-            1,
+            2,
             |p| file_name(p) == "yarn.lock",
             parse_yarn_lock,
         ),
@@ -32,7 +35,52 @@ pub(crate) fn catalogers() -> Vec<Cataloger> {
             parse_pnpm_lock,
         ),
         Cataloger::new("node-modules", 1, wants_installed, parse_installed),
+        Cataloger::new(
+            "npm-manifest",
+            1,
+            |p| wants_manifest(p, "package.json"),
+            parse_manifest,
+        ),
     ]
+}
+
+/// The dependency sections of a project's `package.json`.
+#[derive(Deserialize)]
+struct ProjectJson {
+    #[serde(default)]
+    dependencies: BTreeMap<String, Value>,
+    #[serde(default, rename = "optionalDependencies")]
+    optional_dependencies: BTreeMap<String, Value>,
+    #[serde(default, rename = "devDependencies")]
+    dev_dependencies: BTreeMap<String, Value>,
+}
+
+/// A project's `package.json`: `dependencies` and `optionalDependencies` are
+/// runtime, `devDependencies` development (docs.npmjs.com, "package.json").
+fn parse_manifest(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError> {
+    let parsed = json::<ProjectJson>(path, content).map(|m| {
+        let deps = |d: &BTreeMap<String, Value>| -> Vec<Dep> {
+            d.iter()
+                .map(|(name, spec)| Dep {
+                    name: name.clone(),
+                    spec: spec.as_str().unwrap_or("").to_string(),
+                })
+                .collect()
+        };
+        let mut prod = deps(&m.dependencies);
+        prod.extend(deps(&m.optional_dependencies));
+        Manifest {
+            ecosystem: Ecosystem::Npm,
+            locks: vec![
+                "package-lock.json".into(),
+                "npm-shrinkwrap.json".into(),
+                "yarn.lock".into(),
+            ],
+            prod,
+            dev: deps(&m.dev_dependencies),
+        }
+    });
+    manifest_output(path, parsed.map_err(|e| e.0))
 }
 
 fn library(name: &str, version: &str, path: &str) -> Package {
@@ -90,6 +138,8 @@ struct LockPackage {
     #[serde(default)]
     link: bool,
     #[serde(default)]
+    resolved: Option<String>,
+    #[serde(default)]
     license: Option<Value>,
     #[serde(default)]
     dependencies: BTreeMap<String, Value>,
@@ -117,23 +167,56 @@ fn parse_package_lock(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeE
     if lock.lockfile_version >= 2 || !lock.packages.is_empty() {
         packages_v2(path, &lock.packages, &mut out);
     } else {
-        // v1 records no direct/transitive split: top-level entries are hoisted.
-        let mut stack: Vec<&BTreeMap<String, V1Dep>> = vec![&lock.dependencies];
-        while let Some(deps) = stack.pop() {
-            for (name, d) in deps {
-                if let Some((name, version)) = v1_version(name, &d.version) {
-                    let mut pkg = library(name, version, path);
-                    pkg.dev = d.dev;
-                    out.packages.push(pkg);
+        // v1 records no direct/transitive split (package.json beside it
+        // does): top-level entries are the hoisted ones, which is where a
+        // direct dependency's name resolves.
+        let mut facts = Lock {
+            records_dev: true,
+            ..Lock::default()
+        };
+        let mut stack: Vec<(bool, &BTreeMap<String, V1Dep>)> = vec![(true, &lock.dependencies)];
+        while let Some((top, deps)) = stack.pop() {
+            for (key, d) in deps {
+                let mut pkg = match v1_version(key, &d.version) {
+                    Some((name, version)) => library(name, version, path),
+                    None if is_local_spec(&d.version) => {
+                        // `file:` code is the project's own: npm records the
+                        // spec, not a version, and so does Trivy.
+                        let mut p = library(key, &d.version, path);
+                        p.local = true;
+                        p
+                    }
+                    None => {
+                        if d.version.is_empty() {
+                            out.warnings.push(format!("{path}: {key} has no version"));
+                        }
+                        stack.push((false, &d.dependencies));
+                        continue;
+                    }
+                };
+                pkg.dev = d.dev;
+                if top {
+                    facts.resolved.insert(
+                        key.clone(),
+                        node_id(Ecosystem::Npm, &pkg.name, &pkg.version),
+                    );
                 }
-                stack.push(&d.dependencies);
+                out.packages.push(pkg);
+                stack.push((false, &d.dependencies));
             }
         }
         out.packages
             .sort_by(|a, b| (&a.name, &a.version).cmp(&(&b.name, &b.version)));
+        Facts::Lock(facts).attach(&mut out);
     }
     dedup(&mut out.packages);
     Ok(out)
+}
+
+/// Whether a spec points at local code: `file:` tarballs and directories,
+/// `link:` (yarn).
+fn is_local_spec(spec: &str) -> bool {
+    spec.starts_with("file:") || spec.starts_with("link:")
 }
 
 /// A v1 `version` is a registry version, an alias (`npm:real@1.0.0`) or a
@@ -171,10 +254,21 @@ fn packages_v2(path: &str, packages: &BTreeMap<String, LockPackage>, out: &mut F
         let Some(i) = key.rfind("node_modules/") else {
             continue;
         };
+        let key_name = &key[i + "node_modules/".len()..];
         if p.link {
+            // A link to a directory of the project (a workspace, a `file:`
+            // directory): the target entry, keyed by that directory, says
+            // its version.
+            let target = p.resolved.as_deref().and_then(|r| packages.get(r));
+            let version = target.and_then(|t| t.version.as_deref()).unwrap_or("");
+            let mut pkg = library(key_name, version, path);
+            pkg.local = true;
+            pkg.dev = p.dev;
+            let owner = key[..i].trim_end_matches('/');
+            pkg.direct = Some(roots.get(owner).is_some_and(|d| d.contains(key_name)));
+            out.packages.push(pkg);
             continue;
         }
-        let key_name = &key[i + "node_modules/".len()..];
         let Some(version) = p.version.as_deref().filter(|v| !v.is_empty()) else {
             out.warnings.push(format!("{path}: {key} has no version"));
             continue;
@@ -217,36 +311,89 @@ fn parse_yarn_lock(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeErro
 
 /// Yarn classic (`# yarn lockfile v1`): an entry is a line of comma-separated
 /// `name@range` specifiers ending in `:`, then indented `version "x"` and
-/// other fields. It records neither direct nor dev dependencies.
+/// other fields, and a `dependencies:` block of `name "range"` lines. It
+/// records neither direct nor dev dependencies: the specifiers and the graph
+/// go into the facts, for the `package.json` beside it to settle both.
 fn parse_yarn_classic(path: &str, s: &str) -> FileOutput {
+    struct Entry {
+        specs: Vec<String>,
+        id: Option<String>,
+        deps: Vec<String>,
+    }
     let mut out = FileOutput::default();
-    let mut current: Option<(String, u32)> = None;
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut current: Option<(String, u32, bool)> = None;
+    let mut in_deps = false;
     for (i, line) in s.lines().enumerate() {
         let lineno = u32::try_from(i + 1).unwrap_or(u32::MAX);
         if line.starts_with('#') || line.trim().is_empty() {
             continue;
         }
         if !line.starts_with(' ') {
-            let first = line.trim_end_matches(':').split(',').next().unwrap_or("");
-            let spec = first.trim().trim_matches('"');
-            current = split_name_version(spec).map(|(n, _)| (n.to_string(), lineno));
+            let specs: Vec<String> = line
+                .trim_end_matches(':')
+                .split(',')
+                .map(|s| s.trim().trim_matches('"').to_string())
+                .collect();
+            let first = specs.first().map_or("", String::as_str);
+            current = split_name_version(first)
+                .map(|(n, range)| (n.to_string(), lineno, is_local_spec(range)));
             if current.is_none() {
                 out.warnings
-                    .push(format!("{path}:{lineno}: cannot read entry {spec:?}"));
+                    .push(format!("{path}:{lineno}: cannot read entry {first:?}"));
             }
+            entries.push(Entry {
+                specs,
+                id: None,
+                deps: Vec::new(),
+            });
+            in_deps = false;
             continue;
         }
         let field = line.trim();
-        if line.starts_with("  ")
-            && !line.starts_with("   ")
+        let top_field = line.starts_with("  ") && !line.starts_with("   ");
+        if top_field {
+            in_deps = matches!(field, "dependencies:" | "optionalDependencies:");
+        }
+        if top_field
             && let Some(v) = field.strip_prefix("version ")
-            && let Some((name, at)) = current.take()
+            && let Some((name, at, local)) = current.take()
         {
             let mut pkg = library(&name, v.trim().trim_matches('"'), path);
             pkg.location.line = Some(at);
+            pkg.local = local;
+            if let Some(e) = entries.last_mut() {
+                e.id = Some(node_id(Ecosystem::Npm, &pkg.name, &pkg.version));
+            }
             out.packages.push(pkg);
+        } else if in_deps
+            && line.starts_with("    ")
+            && let Some((name, range)) = field.split_once(' ')
+            && let Some(e) = entries.last_mut()
+        {
+            let (name, range) = (name.trim_matches('"'), range.trim().trim_matches('"'));
+            e.deps.push(format!("{name}@{range}"));
         }
     }
+    let mut facts = Lock::default();
+    for e in &entries {
+        if let Some(id) = &e.id {
+            for spec in &e.specs {
+                facts.resolved.insert(spec.clone(), id.clone());
+            }
+        }
+    }
+    for e in &entries {
+        if let Some(id) = &e.id {
+            let deps = e
+                .deps
+                .iter()
+                .filter_map(|d| facts.resolved.get(d).cloned())
+                .collect();
+            facts.graph.insert(id.clone(), deps);
+        }
+    }
+    Facts::Lock(facts).attach(&mut out);
     out
 }
 

@@ -1,11 +1,13 @@
 //! PHP: Composer's `composer.lock` and the installed tree's
-//! `vendor/composer/installed.json` (Composer 1 and 2 formats).
+//! `vendor/composer/installed.json` (Composer 1 and 2 formats), and the
+//! project's `composer.json`, which names the lock's direct dependencies.
 
+use super::link::{Dep, Manifest, manifest_output, wants_manifest};
 use super::{Cataloger, file_name, json, parent};
 use drydock_core::{AnalyzeError, Ecosystem, FileOutput, Location, Package, PackageKind};
 use serde::Deserialize;
 use serde_json::Value;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 pub(crate) fn catalogers() -> Vec<Cataloger> {
     vec![
@@ -16,7 +18,43 @@ pub(crate) fn catalogers() -> Vec<Cataloger> {
             parse_composer_lock,
         ),
         Cataloger::new("composer-installed", 1, wants_installed, parse_installed),
+        Cataloger::new(
+            "composer-manifest",
+            1,
+            |p| wants_manifest(p, "composer.json"),
+            parse_manifest,
+        ),
     ]
+}
+
+#[derive(Deserialize)]
+struct ComposerJson {
+    #[serde(default)]
+    require: BTreeMap<String, Value>,
+    #[serde(default, rename = "require-dev")]
+    require_dev: BTreeMap<String, Value>,
+}
+
+/// composer.json (getcomposer.org/doc/04-schema.md): `require` is runtime,
+/// `require-dev` development. Platform requirements (`php`, `ext-*`,
+/// `lib-*`, `composer-*`) are not packages.
+fn parse_manifest(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError> {
+    let deps = |m: &BTreeMap<String, Value>| -> Vec<Dep> {
+        m.keys()
+            .filter(|n| n.contains('/'))
+            .map(|n| Dep {
+                name: n.clone(),
+                spec: String::new(),
+            })
+            .collect()
+    };
+    let parsed = json::<ComposerJson>(path, content).map(|m| Manifest {
+        ecosystem: Ecosystem::Packagist,
+        locks: vec!["composer.lock".into()],
+        prod: deps(&m.require),
+        dev: deps(&m.require_dev),
+    });
+    manifest_output(path, parsed.map_err(|e| e.0))
 }
 
 fn wants_installed(path: &str) -> bool {

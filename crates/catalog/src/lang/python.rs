@@ -4,6 +4,7 @@
 //! Names are kept as the file writes them; the purl carries the PEP 503 form.
 //! Advisory matching (OSV) normalises PyPI names itself.
 
+use super::link::{Dep, Facts, Lock, Manifest, manifest_output, node_id, wants_manifest};
 use super::{Cataloger, dedup, file_name, json, parent, text, toml};
 use drydock_core::package::normalize_pypi_name;
 use drydock_core::{AnalyzeError, Ecosystem, FileOutput, Location, Package, PackageKind};
@@ -21,7 +22,7 @@ pub(crate) fn catalogers() -> Vec<Cataloger> {
         ),
         Cataloger::new(
             "python-poetry",
-            1,
+            2,
             |p| file_name(p) == "poetry.lock",
             parse_poetry,
         ),
@@ -33,7 +34,125 @@ pub(crate) fn catalogers() -> Vec<Cataloger> {
         ),
         Cataloger::new("python-uv", 1, |p| file_name(p) == "uv.lock", parse_uv),
         Cataloger::new("python-pdm", 1, |p| file_name(p) == "pdm.lock", parse_pdm),
+        Cataloger::new(
+            "python-pyproject",
+            1,
+            |p| wants_manifest(p, "pyproject.toml"),
+            parse_pyproject,
+        ),
+        Cataloger::new(
+            "python-pipfile",
+            1,
+            |p| wants_manifest(p, "Pipfile"),
+            parse_pipfile,
+        ),
     ]
+}
+
+// ---------------------------------------------------------------- manifests
+
+/// The name at the start of a PEP 508 requirement (`attrs[x]>=1; marker`).
+fn requirement_name(req: &str) -> Option<&str> {
+    let req = req.trim();
+    let end = req
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        .unwrap_or(req.len());
+    (end > 0).then(|| &req[..end])
+}
+
+/// PEP 508 strings (PEP 621 `dependencies`, PEP 735 groups) as deps; tables
+/// such as `{ include-group = "x" }` are not requirements.
+fn requirement_deps(list: Option<&toml::Value>) -> Vec<Dep> {
+    list.and_then(toml::Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(toml::Value::as_str)
+        .filter_map(requirement_name)
+        .map(|n| Dep {
+            name: n.to_string(),
+            spec: String::new(),
+        })
+        .collect()
+}
+
+/// The keys of a Poetry or Pipenv dependency table, `python` (the
+/// interpreter constraint) left out.
+fn table_deps(table: Option<&toml::Value>) -> Vec<Dep> {
+    table
+        .and_then(toml::Value::as_table)
+        .into_iter()
+        .flatten()
+        .filter(|(k, _)| k.as_str() != "python")
+        .map(|(k, _)| Dep {
+            name: k.clone(),
+            spec: String::new(),
+        })
+        .collect()
+}
+
+/// pyproject.toml for poetry.lock and pdm.lock: runtime dependencies are
+/// PEP 621 `[project].dependencies` and `optional-dependencies` and Poetry's
+/// `[tool.poetry.dependencies]`; development ones are PEP 735
+/// `[dependency-groups]`, Poetry's `dev-dependencies` and non-`main` groups,
+/// and PDM's `[tool.pdm.dev-dependencies]`.
+fn parse_pyproject(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError> {
+    let parsed = toml::<toml::Value>(path, content).map(|doc| {
+        let at =
+            |keys: &[&str]| -> Option<&toml::Value> { keys.iter().try_fold(&doc, |v, k| v.get(k)) };
+        let mut prod = requirement_deps(at(&["project", "dependencies"]));
+        for extra in at(&["project", "optional-dependencies"])
+            .and_then(toml::Value::as_table)
+            .into_iter()
+            .flat_map(|t| t.values())
+        {
+            prod.extend(requirement_deps(Some(extra)));
+        }
+        prod.extend(table_deps(at(&["tool", "poetry", "dependencies"])));
+        let mut dev = table_deps(at(&["tool", "poetry", "dev-dependencies"]));
+        for (group, g) in at(&["tool", "poetry", "group"])
+            .and_then(toml::Value::as_table)
+            .into_iter()
+            .flatten()
+        {
+            let deps = table_deps(g.get("dependencies"));
+            if group == "main" {
+                prod.extend(deps);
+            } else {
+                dev.extend(deps);
+            }
+        }
+        let groups = [
+            at(&["dependency-groups"]),
+            at(&["tool", "pdm", "dev-dependencies"]),
+        ];
+        for g in groups
+            .into_iter()
+            .flatten()
+            .filter_map(toml::Value::as_table)
+        {
+            for list in g.values() {
+                dev.extend(requirement_deps(Some(list)));
+            }
+        }
+        Manifest {
+            ecosystem: Ecosystem::PyPI,
+            locks: vec!["poetry.lock".into(), "pdm.lock".into()],
+            prod,
+            dev,
+        }
+    });
+    manifest_output(path, parsed.map_err(|e| e.0))
+}
+
+/// A Pipfile (TOML): `[packages]` runtime, `[dev-packages]` development.
+fn parse_pipfile(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError> {
+    let parsed = toml::<toml::Value>(path, content).map(|doc| Manifest {
+        ecosystem: Ecosystem::PyPI,
+        locks: vec!["Pipfile.lock".into()],
+        prod: table_deps(doc.get("packages")),
+        dev: table_deps(doc.get("dev-packages")),
+    });
+    manifest_output(path, parsed.map_err(|e| e.0))
 }
 
 fn library(name: &str, version: &str, path: &str) -> Package {
@@ -231,6 +350,10 @@ struct GroupedPackage {
     /// Poetry 2.x and PDM: the dependency groups needing the package.
     #[serde(default)]
     groups: Option<Vec<String>>,
+    /// Poetry: a table of what the package needs, by name (PDM writes a
+    /// list of requirement strings, not read).
+    #[serde(default)]
+    dependencies: Option<toml::Value>,
 }
 
 /// A `[[package]]` of uv.lock.
@@ -256,10 +379,41 @@ struct UvDep {
     name: String,
 }
 
-/// Poetry's lock records no direct/transitive split (that is in pyproject.toml).
+/// Poetry's lock records no direct/transitive split (that is in
+/// pyproject.toml, see [`super::link`]); lock format 2.0 (Poetry 1.5 to 1.8)
+/// has neither `category` nor `groups`, so dev then comes from the graph.
 fn parse_poetry(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError> {
     let lock: TomlLock<GroupedPackage> = toml(path, content)?;
     let mut out = FileOutput::default();
+    let id_of: HashMap<String, String> = lock
+        .package
+        .iter()
+        .map(|p| {
+            let id = node_id(Ecosystem::PyPI, &p.name, &p.version);
+            (normalize_pypi_name(&p.name), id)
+        })
+        .collect();
+    let mut facts = Lock {
+        records_dev: lock
+            .package
+            .iter()
+            .any(|p| p.groups.is_some() || p.category.is_some()),
+        ..Lock::default()
+    };
+    for p in &lock.package {
+        let deps = p
+            .dependencies
+            .as_ref()
+            .and_then(toml::Value::as_table)
+            .into_iter()
+            .flat_map(|t| t.keys())
+            .filter_map(|d| id_of.get(&normalize_pypi_name(d)).cloned())
+            .collect();
+        facts
+            .graph
+            .insert(node_id(Ecosystem::PyPI, &p.name, &p.version), deps);
+    }
+    Facts::Lock(facts).attach(&mut out);
     for p in lock.package {
         if p.version.is_empty() {
             out.warnings

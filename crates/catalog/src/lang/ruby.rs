@@ -11,7 +11,7 @@ pub(crate) fn catalogers() -> Vec<Cataloger> {
     vec![
         Cataloger::new(
             "ruby-gemfile-lock",
-            1,
+            2,
             |p| matches!(file_name(p), "Gemfile.lock" | "gems.locked"),
             parse_gemfile_lock,
         ),
@@ -36,11 +36,11 @@ fn wants_gemspec(path: &str) -> bool {
 /// Gemfile.lock: sections at column 0 (`GEM`, `GIT`, `PATH`, `DEPENDENCIES`…);
 /// under `specs:` a gem is `    name (version[-platform])` at four spaces and
 /// its requirements at six. `DEPENDENCIES` lists the direct gems. Gems from
-/// `PATH` sections are the project's own and are not reported.
+/// `PATH` sections are the project's own: reported as `local`.
 fn parse_gemfile_lock(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError> {
     let s = text(path, content)?;
     let mut section = "";
-    let mut specs: Vec<(String, String, u32)> = Vec::new();
+    let mut specs: Vec<(String, String, u32, bool)> = Vec::new();
     let mut direct: HashSet<String> = HashSet::new();
     let mut out = FileOutput::default();
     for (i, line) in s.lines().enumerate() {
@@ -52,7 +52,7 @@ fn parse_gemfile_lock(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeE
         let indent = line.len() - line.trim_start().len();
         let body = line.trim();
         match section {
-            "GEM" | "GIT" if indent == 4 => {
+            "GEM" | "GIT" | "PATH" if indent == 4 => {
                 let Some((name, rest)) = body.split_once(" (") else {
                     out.warnings
                         .push(format!("{path}:{lineno}: cannot read spec {body:?}"));
@@ -61,7 +61,12 @@ fn parse_gemfile_lock(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeE
                 let version = rest.trim_end_matches(')');
                 // A platform gem is `1.13.10-x86_64-linux`; gem versions have no `-`.
                 let version = version.split('-').next().unwrap_or(version);
-                specs.push((name.to_string(), version.to_string(), lineno));
+                specs.push((
+                    name.to_string(),
+                    version.to_string(),
+                    lineno,
+                    section == "PATH",
+                ));
             }
             "DEPENDENCIES" if indent == 2 => {
                 let name = body.split([' ', '!']).next().unwrap_or(body);
@@ -70,9 +75,10 @@ fn parse_gemfile_lock(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeE
             _ => {}
         }
     }
-    for (name, version, line) in specs {
+    for (name, version, line, local) in specs {
         let mut pkg = gem(&name, &version, path);
         pkg.location.line = Some(line);
+        pkg.local = local;
         if !direct.is_empty() {
             pkg.direct = Some(direct.contains(&name));
         }

@@ -80,6 +80,8 @@ url = "https://pypi.org/simple/"
 priority = "primary"
 TOML
     (cd "$WORK/proj" && rm -f uv.lock pdm.lock && "$T/poetry" lock -q && cp poetry.lock "$out/poetry.lock")
+    # The manifest beside the locks names their direct and dev dependencies.
+    cp "$WORK/proj/pyproject.toml" "$out/pyproject.toml"
     mkdir -p "$WORK/pipenv"
     cat > "$WORK/pipenv/Pipfile" <<'TOML'
 [[source]]
@@ -97,7 +99,7 @@ six = "==1.16.0"
 [requires]
 python_version = "3.11"
 TOML
-    (cd "$WORK/pipenv" && PIPENV_VENV_IN_PROJECT=1 PIPENV_PYTHON="$PY" "$T/pipenv" lock >/dev/null 2>&1 && cp Pipfile.lock "$out/Pipfile.lock")
+    (cd "$WORK/pipenv" && PIPENV_VENV_IN_PROJECT=1 PIPENV_PYTHON="$PY" "$T/pipenv" lock >/dev/null 2>&1 && cp Pipfile.lock Pipfile "$out/")
 }
 
 npm_fixtures() {

@@ -1,0 +1,156 @@
+//! `drydock fs` on a source tree of language lockfiles with their manifests:
+//! direct/dev/local markers settled across files, dev-only packages left out
+//! unless `--include-dev-deps`, local packages in the SBOM.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn lang_data() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../catalog/tests/data/lang")
+}
+
+/// A tree holding copies of the catalog fixtures `dirs` (as `tree/<dir>`).
+fn tree(dirs: &[&str]) -> tempfile::TempDir {
+    let t = tempfile::tempdir().unwrap();
+    for d in dirs {
+        let from = lang_data().join(d);
+        let to = t.path().join(d);
+        std::fs::create_dir_all(&to).unwrap();
+        for e in std::fs::read_dir(&from).unwrap() {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_file() {
+                std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+            }
+        }
+    }
+    t
+}
+
+fn fs_json(dir: &Path, extra: &[&str]) -> Value {
+    let cache = tempfile::tempdir().unwrap();
+    let out = Command::cargo_bin("drydock")
+        .unwrap()
+        .arg("--cache-dir")
+        .arg(cache.path())
+        .args(["-q", "fs", "--scanners", "none", "-f", "json"])
+        .args(extra)
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "drydock failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// `name version [direct|indirect] [dev] [local]` of the packages read from `file`.
+fn listing(report: &Value, file: &str) -> Vec<String> {
+    report["inventory"]["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["location"]["path"] == file)
+        .map(|p| {
+            let mut s = format!(
+                "{} {}",
+                p["name"].as_str().unwrap(),
+                p["version"].as_str().unwrap()
+            );
+            match p["direct"].as_bool() {
+                Some(true) => s.push_str(" direct"),
+                Some(false) => s.push_str(" indirect"),
+                None => {}
+            }
+            for flag in ["dev", "local"] {
+                if p[flag] == true {
+                    s.push(' ');
+                    s.push_str(flag);
+                }
+            }
+            s
+        })
+        .collect()
+}
+
+#[test]
+fn dev_dependencies_are_left_out_unless_asked_for() {
+    let t = tree(&["npm/yarn-classic", "php/app"]);
+    let default = fs_json(t.path(), &[]);
+    assert_eq!(
+        listing(&default, "npm/yarn-classic/yarn.lock"),
+        ["debug 4.3.4 direct", "ms 2.1.2 indirect", "ms 2.1.3 direct"]
+    );
+    assert_eq!(
+        listing(&default, "php/app/composer.lock"),
+        [
+            "guzzlehttp/guzzle 7.5.0 direct",
+            "symfony/polyfill-ctype v1.27.0 indirect"
+        ]
+    );
+    let all = fs_json(t.path(), &["--include-dev-deps"]);
+    assert_eq!(
+        listing(&all, "npm/yarn-classic/yarn.lock"),
+        [
+            "@types/node 20.11.0 direct dev",
+            "debug 4.3.4 direct",
+            "ms 2.1.2 indirect",
+            "ms 2.1.3 direct",
+            "undici-types 5.26.5 indirect dev"
+        ]
+    );
+    assert_eq!(
+        listing(&all, "php/app/composer.lock"),
+        [
+            "guzzlehttp/guzzle 7.5.0 direct",
+            "phpunit/phpunit 9.6.3 direct dev",
+            "symfony/polyfill-ctype v1.27.0 indirect"
+        ]
+    );
+}
+
+#[test]
+fn local_packages_and_parent_poms_in_a_source_tree() {
+    let t = tree(&["cargo/v4", "go/legacy", "java/multi", "java/multi/app"]);
+    let r = fs_json(t.path(), &[]);
+    assert_eq!(
+        listing(&r, "cargo/v4/Cargo.lock")
+            .into_iter()
+            .filter(|l| l.ends_with(" local"))
+            .collect::<Vec<_>>(),
+        ["app 0.1.0 local", "util 0.1.0 local"]
+    );
+    assert_eq!(
+        listing(&r, "go/legacy/go.sum"),
+        [
+            "golang.org/x/sys v0.0.0-20210330210617-4fbd30eecc44 indirect",
+            "golang.org/x/term v0.0.0-20201126162022-7de9c90e9dd1 indirect",
+            "golang.org/x/text v0.3.3 indirect",
+            "golang.org/x/tools v0.0.0-20180917221912-90fa682c2a6e indirect"
+        ]
+    );
+    // junit is test-scoped (dev), so left out by default.
+    assert_eq!(
+        listing(&r, "java/multi/app/pom.xml"),
+        [
+            "com.example.multi:multi-app 2.3.0 local",
+            "com.example.multi:multi-core 2.3.0 direct",
+            "com.fasterxml.jackson.core:jackson-databind 2.15.3 direct",
+            "javax.servlet:javax.servlet-api 4.0.1 direct",
+            "org.slf4j:slf4j-api 2.0.12 direct"
+        ]
+    );
+    let warnings: Vec<&str> = r["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["input"] == "java/multi/app/pom.xml")
+        .map(|w| w["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        warnings,
+        ["version not resolved for org.example:mystery; not reported"]
+    );
+}
