@@ -102,8 +102,11 @@ fn assembled_in(base: &Path, dir: &str) -> (Vec<Package>, Vec<String>) {
 }
 
 /// The packages of one file of an assembled inventory.
-fn of_file<'a>(pkgs: &'a [Package], path: &str) -> Vec<&'a Package> {
-    pkgs.iter().filter(|p| p.location.path == path).collect()
+fn of_file(pkgs: &[Package], path: &str) -> Vec<Package> {
+    pkgs.iter()
+        .filter(|p| p.location.path == path)
+        .cloned()
+        .collect()
 }
 
 /// `name version` per package, plus ` dev` / ` direct` / ` indirect` markers.
@@ -263,13 +266,10 @@ fn python_locks_with_their_manifests_say_direct() {
         "six 1.16.0 direct dev",
     ];
     for lock in ["python/poetry.lock", "python/pdm.lock", "python/uv.lock"] {
-        let got: Vec<Package> = of_file(&pkgs, lock).into_iter().cloned().collect();
+        let got: Vec<Package> = of_file(&pkgs, lock);
         assert_eq!(summary(&got), strs(&want), "{lock}");
     }
-    let pipenv: Vec<Package> = of_file(&pkgs, "python/Pipfile.lock")
-        .into_iter()
-        .cloned()
-        .collect();
+    let pipenv: Vec<Package> = of_file(&pkgs, "python/Pipfile.lock");
     assert_eq!(
         summary(&pipenv),
         strs(&[
@@ -390,12 +390,7 @@ fn npm_installed_node_modules_keeps_nested_versions() {
     assert!(manifest.packages.is_empty() && manifest.warnings.is_empty());
     let (pkgs, _) = assembled("npm/v3");
     assert_eq!(
-        summary(
-            &of_file(&pkgs, "npm/v3/package-lock.json")
-                .into_iter()
-                .cloned()
-                .collect::<Vec<_>>()
-        ),
+        summary(&of_file(&pkgs, "npm/v3/package-lock.json")),
         strs(&[
             "@demo/b 1.0.0 indirect",
             "@demo/b 2.0.0 direct",
