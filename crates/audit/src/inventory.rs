@@ -12,6 +12,7 @@ use crate::live::{Client, api, tag_now};
 use crate::rules::{Catalog, RuleConfig, TargetKind};
 use crate::vulns::{ImageVulns, VulnSource};
 use crate::{AuditError, CheckResult, Status, Target};
+use drydock_core::Severity;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
@@ -201,6 +202,8 @@ pub(crate) fn container_record(c: &Value, tag_now: Option<Option<String>>) -> Co
 
 struct Emit<'c> {
     catalog: &'c Catalog,
+    /// Severities the user's settings set.
+    overrides: &'c BTreeMap<String, Severity>,
     out: Vec<CheckResult>,
 }
 
@@ -210,18 +213,35 @@ impl Emit<'_> {
     }
 
     fn emit(&mut self, id: &str, status: Status, target: Target, evidence: String) {
+        self.emit_with(id, status, None, target, evidence);
+    }
+
+    /// `severity` replaces the check's own, unless the user's settings set one.
+    fn emit_with(
+        &mut self,
+        id: &str,
+        status: Status,
+        severity: Option<Severity>,
+        target: Target,
+        evidence: String,
+    ) {
         if !self.catalog.is_enabled(id) {
             return;
         }
         let Some(m) = self.catalog.get(id) else {
             return;
         };
+        let severity = match (self.overrides.get(id), severity) {
+            (Some(user), _) => *user,
+            (None, Some(s)) => s,
+            (None, None) => m.severity,
+        };
         self.out.push(CheckResult {
             id: id.into(),
             cis_id: m.cis.clone(),
             title: m.title.clone(),
             status,
-            severity: m.severity,
+            severity,
             target,
             evidence,
             remediation: m.remediation.trim().to_string(),
@@ -250,6 +270,7 @@ pub fn build(
     let now = opts.now.unwrap_or_else(OffsetDateTime::now_utc);
     let mut e = Emit {
         catalog: &catalog,
+        overrides: &opts.config.severity,
         out: Vec::new(),
     };
     let names: HashMap<&str, &str> = containers
@@ -332,9 +353,13 @@ pub fn build(
                     message: "the daemon no longer lists the image".into(),
                 },
             };
+            // As severe as the worst vulnerability (Debian's records carry no
+            // severity, so an image can have many UNKNOWN ones).
             match &vulns {
-                ImageVulns::Scanned(s) if s.high_or_critical() > 0 => e.fail(
+                ImageVulns::Scanned(s) if s.total > 0 => e.emit_with(
                     "DD-SPRAWL-VULNERABLE",
+                    Status::Fail,
+                    s.top.first().map(|v| v.severity),
                     t.clone(),
                     format!("{image}: {}", s.describe()),
                 ),
@@ -589,7 +614,6 @@ pub(crate) fn gather(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use drydock_core::Severity;
     use serde_json::json;
     use time::macros::datetime;
 
@@ -750,6 +774,7 @@ mod tests {
                 containers: vec!["x".into()],
             },
         ];
+        let images_again = images.clone();
         let inv = build(
             vec![looping, stale, side, low, unscanned],
             images,
@@ -766,7 +791,33 @@ mod tests {
             vuln.evidence,
             "Image=aaa (shop:1): 1 vulnerabilities in 90 packages (CRITICAL 0, HIGH 1, MEDIUM 0, LOW 0, UNKNOWN 0), 0 with a fix; top: CVE-2024-0001 (HIGH, zlib1g, no fix)"
         );
-        assert!(ids(&inv, "low").is_empty(), "LOW only is not HIGH/CRITICAL");
+        assert_eq!(vuln.severity, Severity::High, "the worst vulnerability's");
+        let low: Vec<_> = inv.findings_for("low").collect();
+        assert_eq!(
+            (low.len(), low[0].status, low[0].severity),
+            (1, Status::Fail, Severity::Low)
+        );
+        // A severity the user set wins.
+        let mut config = RuleConfig::default();
+        config
+            .severity
+            .insert("DD-SPRAWL-VULNERABLE".into(), Severity::Critical);
+        let opts2 = InventoryOptions {
+            config,
+            vuln_lookup: Some(&lookup),
+            ..Default::default()
+        };
+        let overridden = build(
+            vec![rec("loop", "running", "")],
+            images_again,
+            vec![],
+            &opts2,
+        )
+        .unwrap();
+        assert_eq!(
+            overridden.findings_for("loop").next().unwrap().severity,
+            Severity::Critical
+        );
         let info: Vec<_> = inv.findings_for("unscanned").collect();
         assert_eq!(info.len(), 1);
         assert_eq!(info[0].status, Status::Info);

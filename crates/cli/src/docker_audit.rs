@@ -4,8 +4,93 @@
 
 use crate::args::{AuditDockerArgs, GlobalArgs, InventoryArgs};
 use anyhow::{Context, Result};
-use drydock_core::{Artifact, ArtifactKind, Finding, Inventory, REPORT_SCHEMA_VERSION, Report};
+use drydock_audit::{CheckResult, ScanCache, Status};
+use drydock_core::{
+    Artifact, ArtifactKind, Finding, Inventory, REPORT_SCHEMA_VERSION, Report, ScanWarning,
+};
+use drydock_image::LayerCache;
 use std::io::Write;
+
+/// The scan cache `drydock image` fills when run with the same flags, and the
+/// vulnerability database it matches with: containers' images are judged
+/// from it without being read again. `None` with `--no-cache`. A database
+/// that cannot be opened is a warning: the audit goes on, 4.4 stays MANUAL.
+fn scan_cache(g: &GlobalArgs, warnings: &mut Vec<ScanWarning>) -> Option<ScanCache> {
+    if g.no_cache {
+        return None;
+    }
+    let root = crate::cache_dir(g);
+    // The default scan (vulnerabilities) and one with the secret scanner too.
+    let mut caches = Vec::new();
+    for secrets in [false, true] {
+        match crate::scan_analyzers(g, secrets) {
+            Ok(a) => caches.push(LayerCache::new(
+                &root,
+                &drydock_core::analyze::analyzers_fingerprint(&a),
+            )),
+            Err(e) => tracing::debug!("secret analyzer for the cache lookup: {e:#}"),
+        }
+    }
+    let db = match drydock_vulndb::open_default(&root) {
+        Ok(db) => db,
+        Err(e) => {
+            warnings.push(ScanWarning {
+                input: root.display().to_string(),
+                message: format!(
+                    "opening the vulnerability database: {e}; images are not judged for known vulnerabilities"
+                ),
+            });
+            return None;
+        }
+    };
+    let command = match &g.cache_dir {
+        Some(dir) => format!(
+            "drydock image {{image}} --cache-dir {}",
+            shell_word(&dir.display().to_string())
+        ),
+        None => "drydock image {image}".to_string(),
+    };
+    let include_dev = g.scan.include_dev_deps;
+    // The inventory exactly as `drydock image` builds it from the merged view.
+    let inventory_of = Box::new(move |merged: &drydock_image::Merged| {
+        let (mut inv, _linked) = drydock_catalog::inventory::assemble(
+            merged
+                .files
+                .iter()
+                .map(|f| drydock_catalog::inventory::FoundFile::new(&f.path, &f.output)),
+        );
+        if !include_dev {
+            inv.packages.retain(|p| !p.dev);
+        }
+        inv
+    });
+    Some(ScanCache::new(caches, inventory_of, db, &command))
+}
+
+/// A path as one word of a shell command.
+fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/._-+:@%=,".contains(&b))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// Results that say an image could not be judged from the scan cache become
+/// report warnings, so every format shows the command that fills the cache.
+fn unscanned_warnings(results: &[CheckResult], id: &str, status: Status) -> Vec<ScanWarning> {
+    results
+        .iter()
+        .filter(|r| r.id == id && r.status == status)
+        .map(|r| ScanWarning {
+            input: r.target.location(),
+            message: format!("{}: {}", r.title, r.evidence),
+        })
+        .collect()
+}
 
 fn rule_config(path: Option<&std::path::Path>) -> Result<drydock_audit::RuleConfig> {
     match path {
@@ -39,6 +124,8 @@ fn report(name: String, findings: Vec<Finding>) -> Report {
 pub fn audit(g: &GlobalArgs, a: &AuditDockerArgs) -> Result<u8> {
     let outputs = crate::output::parse_formats(&g.format, g.output.as_deref(), "table")?;
     let policy = crate::policy(g, &std::env::current_dir()?)?;
+    let mut warnings = Vec::new();
+    let cache = scan_cache(g, &mut warnings);
     let opts = drydock_audit::AuditOptions {
         config: rule_config(a.audit_config.as_deref())?,
         label_filter: a.label.clone(),
@@ -46,6 +133,7 @@ pub fn audit(g: &GlobalArgs, a: &AuditDockerArgs) -> Result<u8> {
         include_stopped: a.include_stopped,
         all_images: a.all_images,
         scan_setuid: a.scan_setuid,
+        vuln_lookup: cache.as_ref().map(|c| c as &dyn drydock_audit::VulnSource),
         ..Default::default()
     };
     let audit = drydock_audit::audit_docker(&opts).context("auditing the Docker daemon")?;
@@ -61,15 +149,25 @@ pub fn audit(g: &GlobalArgs, a: &AuditDockerArgs) -> Result<u8> {
             summary.join(", ")
         );
     }
-    let mut report = report(audit.host.clone(), drydock_audit::to_findings(&audit));
-    let outcome = drydock_policy::apply(&policy, &mut report, &drydock_policy::today_utc());
-    crate::output::write_all(&report, &outputs)?;
-    Ok(outcome.exit_code)
+    warnings.extend(unscanned_warnings(
+        &audit.results,
+        "DD-CIS-4.4",
+        Status::Manual,
+    ));
+    let findings = drydock_audit::to_findings(&audit);
+    gate_and_write(
+        report(audit.host.clone(), findings),
+        warnings,
+        &policy,
+        &outputs,
+    )
 }
 
 pub fn inventory(g: &GlobalArgs, a: &InventoryArgs) -> Result<u8> {
     let outputs = crate::output::parse_formats(&g.format, g.output.as_deref(), "table")?;
     let policy = crate::policy(g, &std::env::current_dir()?)?;
+    let mut warnings = Vec::new();
+    let cache = scan_cache(g, &mut warnings);
     let opts = drydock_audit::InventoryOptions {
         config: rule_config(a.audit_config.as_deref())?,
         label_filter: a.label.clone(),
@@ -77,6 +175,7 @@ pub fn inventory(g: &GlobalArgs, a: &InventoryArgs) -> Result<u8> {
         image_age_days: a.image_age_days,
         restart_threshold: a.restart_threshold,
         require_labels: a.require_label.clone(),
+        vuln_lookup: cache.as_ref().map(|c| c as &dyn drydock_audit::VulnSource),
         ..Default::default()
     };
     let inv = drydock_audit::inventory(&opts)
@@ -147,11 +246,33 @@ pub fn inventory(g: &GlobalArgs, a: &InventoryArgs) -> Result<u8> {
             eprintln!("  skipped {}: {}", s.action.command, s.reason);
         }
     }
-    let mut report = report(
-        "docker".into(),
-        drydock_audit::results_to_findings(&inv.findings),
-    );
-    let outcome = drydock_policy::apply(&policy, &mut report, &drydock_policy::today_utc());
-    crate::output::write_all(&report, &outputs)?;
+    warnings.extend(unscanned_warnings(
+        &inv.findings,
+        "DD-SPRAWL-VULNERABLE",
+        Status::Info,
+    ));
+    let findings = drydock_audit::results_to_findings(&inv.findings);
+    gate_and_write(
+        report("docker".into(), findings),
+        warnings,
+        &policy,
+        &outputs,
+    )
+}
+
+/// The common end of both commands: warnings logged and kept in the report,
+/// the gate applied, every requested format written.
+fn gate_and_write(
+    mut report: Report,
+    warnings: Vec<ScanWarning>,
+    policy: &drydock_policy::Policy,
+    outputs: &[crate::output::Output],
+) -> Result<u8> {
+    for w in &warnings {
+        tracing::warn!("{}: {}", w.input, w.message);
+    }
+    report.warnings = warnings;
+    let outcome = drydock_policy::apply(policy, &mut report, &drydock_policy::today_utc());
+    crate::output::write_all(&report, outputs)?;
     Ok(outcome.exit_code)
 }

@@ -431,13 +431,11 @@ fn scan_and_report(g: &GlobalArgs, target: Target, defaults: Defaults) -> Result
     Ok(outcome.exit_code)
 }
 
-/// Reads the target's packages: an image from wherever it is, or a directory.
-fn inventory_scan(
+/// The analyzers of a scan; their fingerprint names the layer cache it uses.
+fn scan_analyzers(
     g: &GlobalArgs,
-    target: ScanTarget,
-    cache_root: &Path,
     secrets: bool,
-) -> Result<ImageScan> {
+) -> Result<Vec<Box<dyn drydock_core::Analyzer>>> {
     let mut analyzers = drydock_catalog::all_analyzers();
     if secrets {
         let key = format!(
@@ -449,6 +447,17 @@ fn inventory_scan(
             &key,
         )));
     }
+    Ok(analyzers)
+}
+
+/// Reads the target's packages: an image from wherever it is, or a directory.
+fn inventory_scan(
+    g: &GlobalArgs,
+    target: ScanTarget,
+    cache_root: &Path,
+    secrets: bool,
+) -> Result<ImageScan> {
+    let analyzers = scan_analyzers(g, secrets)?;
     let fingerprint = drydock_core::analyze::analyzers_fingerprint(&analyzers);
     let cache = LayerCache::new(cache_root, &fingerprint);
     let bar = progress::Bar::new(g.quiet);
