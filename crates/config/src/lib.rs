@@ -9,6 +9,7 @@
 //! `# drydock:ignore=RULE-ID reason` comments mark findings suppressed.
 
 mod compose;
+mod compose_project;
 pub mod dockerfile;
 mod docs;
 pub mod image;
@@ -18,6 +19,7 @@ mod rules;
 mod suppress;
 pub mod yaml;
 
+pub use compose_project::effective as compose_effective;
 pub use docs::rule_docs;
 pub use rego::PolicySet;
 pub use rules::{Family, RuleMeta, rule, rules};
@@ -38,6 +40,12 @@ pub enum ConfigError {
     },
     #[error("{path}:{line}: cannot parse YAML: {message}")]
     Yaml {
+        path: String,
+        line: u32,
+        message: String,
+    },
+    #[error("{path}:{line}: {message}")]
+    Compose {
         path: String,
         line: u32,
         message: String,
@@ -200,7 +208,9 @@ impl ConfigScanner {
     /// `path` is used as given in the findings' locations.
     pub fn scan_file(&self, path: &str, content: &[u8]) -> Result<Vec<Finding>, ConfigError> {
         let mut kube = Vec::new();
-        let mut findings = self.scan_file_inner(path, content, &mut kube)?;
+        let disk = Path::new(path);
+        let disk = disk.is_file().then_some(disk);
+        let mut findings = self.scan_file_inner(path, disk, content, &mut kube)?;
         if let Some((text, docs)) = kube.pop()
             && self.enabled(kubernetes::NETPOL_RULE)
         {
@@ -218,6 +228,7 @@ impl ConfigScanner {
     fn scan_file_inner(
         &self,
         path: &str,
+        disk: Option<&Path>,
         content: &[u8],
         kube: &mut Vec<(String, Vec<yaml::Node>)>,
     ) -> Result<Vec<Finding>, ConfigError> {
@@ -253,6 +264,11 @@ impl ConfigScanner {
         let Some(ftype) = detect(path, Some(&docs)) else {
             return Ok(Vec::new());
         };
+        if ftype == FileType::Compose
+            && let Some(disk) = disk
+        {
+            return Ok(self.scan_compose_project(disk, path)?.0);
+        }
         let hits = match ftype {
             FileType::Kubernetes => kubernetes::run(&docs, &|id| self.enabled(id)),
             FileType::Compose => compose::run(&docs, &|id| self.enabled(id)),
@@ -301,6 +317,50 @@ impl ConfigScanner {
             }
         }
         Ok(findings)
+    }
+
+    /// A Compose project's effective configuration checked: `.env` and
+    /// the environment interpolated, the override file merged, `include`
+    /// and `extends` resolved. Findings name the file and line that set the
+    /// value. Also returns the files read besides the main one.
+    fn scan_compose_project(
+        &self,
+        disk: &Path,
+        name: &str,
+    ) -> Result<(Vec<Finding>, Vec<PathBuf>), ConfigError> {
+        let project = compose_project::load_project(disk, name)?;
+        let hits = compose::run(std::slice::from_ref(&project.model), &|id| self.enabled(id));
+        let mut per_file: Vec<Vec<Hit>> = project.files.iter().map(|_| Vec::new()).collect();
+        for mut h in hits {
+            let (file, line) = project.place(h.line);
+            h.line = line;
+            h.end_line = project.place(h.end_line).1.max(line);
+            if let Some(v) = per_file.get_mut(file) {
+                v.push(h);
+            }
+        }
+        let mut findings = Vec::new();
+        for (f, hits) in project.files.iter().zip(per_file) {
+            findings.extend(self.to_findings(&f.name, &f.text, hits));
+        }
+        if let Some(p) = &self.policies {
+            let model = &project.model;
+            for mut f in p.eval(name, &model.to_json(), Some(model), model.line)? {
+                if !self.enabled(&f.id) {
+                    continue;
+                }
+                let (file, line) = project.place(f.location.line.unwrap_or(model.line));
+                if let Some(pf) = project.files.get(file) {
+                    f.location.path = pf.name.clone();
+                    f.location.line = Some(line);
+                    let mut one = vec![f];
+                    suppress::apply(&pf.text, &mut one);
+                    findings.extend(one);
+                }
+            }
+        }
+        let others = project.files.into_iter().skip(1).map(|f| f.disk).collect();
+        Ok((findings, others))
     }
 
     fn to_findings(&self, path: &str, text: &str, hits: Vec<Hit>) -> Vec<Finding> {
@@ -383,9 +443,38 @@ impl ConfigScanner {
             }
         }
         paths.sort();
+        // Compose projects first: their override, included and extended
+        // files are part of them, not projects of their own.
+        let mut consumed: HashSet<PathBuf> = HashSet::new();
+        let mut projects: Vec<&PathBuf> = Vec::new();
+        for (rel, full) in &paths {
+            if !matches!(name_type(rel), Some(NameType::Compose)) {
+                continue;
+            }
+            if compose_project::is_override_with_main(full) {
+                consumed.insert(full.clone());
+                continue;
+            }
+            match self.scan_compose_project(full, rel) {
+                Ok((f, others)) => {
+                    scan.findings.extend(f);
+                    consumed.extend(others);
+                }
+                Err(e @ ConfigError::PolicyEval { .. }) => return Err(e),
+                Err(e) => scan.warnings.push(ScanWarning {
+                    input: rel.clone(),
+                    message: e.to_string(),
+                }),
+            }
+            projects.push(full);
+            scan.files += 1;
+        }
         let mut kube: Vec<(String, Vec<yaml::Node>)> = Vec::new();
         let mut kube_paths: Vec<String> = Vec::new();
         for (rel, full) in &paths {
+            if projects.contains(&full) || consumed.contains(full) {
+                continue;
+            }
             let content = match std::fs::read(full) {
                 Ok(c) => c,
                 Err(e) => {
@@ -397,7 +486,7 @@ impl ConfigScanner {
                 }
             };
             let before = kube.len();
-            match self.scan_file_inner(rel, &content, &mut kube) {
+            match self.scan_file_inner(rel, Some(full), &content, &mut kube) {
                 Ok(f) => scan.findings.extend(f),
                 Err(e @ ConfigError::PolicyEval { .. }) => return Err(e),
                 Err(e) => scan.warnings.push(warning(rel, &content, &e)),
