@@ -81,12 +81,19 @@ impl Rebuilt {
     pub fn text(&self) -> String {
         let mut out = String::from("FROM <image config>\n");
         for i in self.dockerfile.insts.iter().skip(1) {
-            if i.exec_form {
-                let args = serde_json::to_string(&i.args).unwrap_or_default();
-                out.push_str(&format!("{} {args}\n", i.keyword));
+            let body = if i.none {
+                "NONE".to_string()
+            } else if i.exec_form {
+                serde_json::to_string(&i.args).unwrap_or_default()
             } else {
-                out.push_str(&format!("{} {}\n", i.keyword, i.text.replace('\n', "\\n")));
-            }
+                i.text.replace('\n', "\\n")
+            };
+            let cmd = if i.keyword == "HEALTHCHECK" && !i.none {
+                "CMD "
+            } else {
+                ""
+            };
+            out.push_str(&format!("{} {cmd}{body}\n", i.keyword));
         }
         out
     }
@@ -718,5 +725,11 @@ mod tests {
         assert!(!cmd.exec_form);
         assert_eq!(cmd.text, "exec app");
         assert_eq!(r.dockerfile.insts[7].args, ["22/tcp"]);
+        assert_eq!(
+            r.text(),
+            "FROM <image config>\nADD file:123 in /\nENV PATH=/usr/bin\nEXPOSE map[80/tcp:{}]\n\
+             RUN apt-get install curl\nUSER root\nHEALTHCHECK CMD curl -f http://localhost/\n\
+             EXPOSE 22/tcp\nENV API_TOKEN='abc'\nCMD exec app\n"
+        );
     }
 }

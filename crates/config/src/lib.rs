@@ -308,7 +308,13 @@ impl ConfigScanner {
         let hits = image::run(&rebuilt, &|id| self.enabled(id));
         let mut findings = image::findings(image, &rebuilt, &hits);
         if let Some(p) = &self.policies {
-            let input = dockerfile::checks::rego_input(&rebuilt.dockerfile);
+            // Without the synthetic `FROM`: the base reference is not in an image.
+            let mut input = dockerfile::checks::rego_input(&rebuilt.dockerfile);
+            if let Some(items) = input.as_array_mut()
+                && !items.is_empty()
+            {
+                items.remove(0);
+            }
             for f in p.eval(image, &input, None, 1)? {
                 if self.enabled(&f.id) {
                     let line = f.location.line.unwrap_or(1);

@@ -134,3 +134,36 @@ fn without_policies_no_rego_findings() {
     assert!(findings.iter().all(|f| f.id.starts_with("DD-")));
     assert!(!findings.is_empty());
 }
+
+#[test]
+fn dockerfile_policies_run_on_an_image_config() {
+    let policies = tempfile::tempdir().unwrap();
+    std::fs::write(
+        policies.path().join("image.rego"),
+        "package image\n\nimport rego.v1\n\ndeny contains result if {\n\tsome i\n\tinput[i].Cmd == \"user\"\n\tinput[i].Value[0] == \"root\"\n\tresult := {\"id\": \"ACME-IMG-001\", \"msg\": \"runs as root\", \"instruction\": i}\n}\n\ndeny contains msg if {\n\tsome i\n\tinput[i].Cmd == \"from\"\n\tmsg := \"a FROM was seen\"\n}\n",
+    )
+    .unwrap();
+    let scanner = ConfigScanner::new()
+        .with_policy_dirs(&[policies.path()])
+        .unwrap();
+    let config = serde_json::json!({
+        "config": {"User": "root"},
+        "history": [
+            {"created_by": "/bin/sh -c #(nop) ADD file:ab in / "},
+            {"created_by": "/bin/sh -c #(nop)  CMD [\"sh\"]", "empty_layer": true},
+            {"created_by": "USER root", "empty_layer": true},
+        ],
+    });
+    let found: Vec<(String, String)> = scanner
+        .scan_image_config("app:1", &config, &[])
+        .unwrap()
+        .into_iter()
+        .filter(|f| !f.id.starts_with("DD-"))
+        .map(|f| (f.id, f.location.path))
+        .collect();
+    // The rebuilt Dockerfile has no FROM for policies: the base is not known.
+    assert_eq!(
+        found,
+        [("ACME-IMG-001".to_string(), "config:history[2]".to_string())]
+    );
+}
