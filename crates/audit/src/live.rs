@@ -5,6 +5,7 @@
 use crate::checks::container::{ContainerCtx, container_checks};
 use crate::checks::daemon::{DaemonFacts, daemon_checks, file_checks};
 use crate::checks::image::{ImageCtx, image_checks};
+use crate::checks::swarm::{SwarmFacts, swarm_checks};
 use crate::checks::{Outcome, custom};
 use crate::host::{FileFact, FileRole, dockerd_args, host_path, registry_certs, unit_file};
 use crate::json::{render, str_at};
@@ -211,8 +212,16 @@ impl Engine {
         });
     }
 
-    /// The MANUAL results of the non-automated checks of a kind, and the custom checks.
-    fn extras(&mut self, kind: TargetKind, target: &Target, doc: &Value) {
+    /// The MANUAL results of the non-automated checks of a kind, and the
+    /// custom checks. `not_applicable` turns a check's MANUAL into INFO with
+    /// the reason it returns (section 7 outside a swarm).
+    fn extras(
+        &mut self,
+        kind: TargetKind,
+        target: &Target,
+        doc: &Value,
+        not_applicable: &dyn Fn(&str) -> Option<String>,
+    ) {
         let manual: Vec<(String, String)> = self
             .catalog
             .all()
@@ -220,7 +229,10 @@ impl Engine {
             .map(|c| (c.id.clone(), c.manual.clone().unwrap_or_default()))
             .collect();
         for (id, why) in manual {
-            self.push_id(&id, Status::Manual, why.trim().to_string(), target);
+            match not_applicable(&id) {
+                Some(reason) => self.push_id(&id, Status::Info, reason, target),
+                None => self.push_id(&id, Status::Manual, why.trim().to_string(), target),
+            }
         }
         let customs: Vec<_> = self
             .catalog
@@ -333,6 +345,40 @@ pub(crate) fn daemon_facts(
     Ok(facts)
 }
 
+/// `docker info`'s Swarm, plus `docker swarm inspect` and the overlay
+/// networks when the node is in a swarm (inspect answers on managers only).
+pub(crate) fn swarm_facts(client: &Client, info: &Value) -> Result<SwarmFacts, AuditError> {
+    let mut f = SwarmFacts {
+        info: info.get("Swarm").cloned().unwrap_or(Value::Null),
+        ..Default::default()
+    };
+    if !f.active() {
+        return Ok(f);
+    }
+    if crate::json::bool_at(&f.info, "ControlAvailable") {
+        f.swarm = match client.block(client.docker.inspect_swarm()) {
+            Ok(s) => Some(to_json(&s)),
+            Err(e) => {
+                tracing::warn!("docker swarm inspect: {e}");
+                None
+            }
+        };
+    }
+    let filters: HashMap<String, Vec<String>> =
+        [("driver".to_string(), vec!["overlay".to_string()])].into();
+    let list = client
+        .block(
+            client.docker.list_networks(Some(
+                bollard::query_parameters::ListNetworksOptionsBuilder::default()
+                    .filters(&filters)
+                    .build(),
+            )),
+        )
+        .map_err(|e| api("list overlay networks", e))?;
+    f.overlay_networks = list.iter().map(to_json).collect();
+    Ok(f)
+}
+
 /// The image id a container's `Config.Image` names now: `None` when the
 /// container was started by image id, `Some(None)` when the tag is gone.
 pub(crate) fn tag_now(
@@ -388,7 +434,17 @@ pub fn audit_docker(opts: &AuditOptions<'_>) -> Result<AuditReport, AuditError> 
             };
             engine.push(o, &t);
         }
-        engine.extras(TargetKind::Daemon, &d, &facts.info);
+        let swarm = swarm_facts(&client, &facts.info)?;
+        for o in swarm_checks(&swarm) {
+            engine.push(o, &d);
+        }
+        let not_in_swarm = swarm.not_applicable();
+        let section_7 = |id: &str| {
+            not_in_swarm
+                .clone()
+                .filter(|_| crate::checks::swarm::SECTION_7.contains(&id))
+        };
+        engine.extras(TargetKind::Daemon, &d, &facts.info, &section_7);
     }
 
     let sec: Vec<String> = crate::json::strings_at(&facts.info, "SecurityOptions");
@@ -466,7 +522,7 @@ pub fn audit_docker(opts: &AuditOptions<'_>) -> Result<AuditReport, AuditError> 
         for o in image_checks(&img, &history, &ctx) {
             engine.push(o, &t);
         }
-        engine.extras(TargetKind::Image, &t, &img);
+        engine.extras(TargetKind::Image, &t, &img, &|_| None);
     }
 
     for (name, id, c) in &containers {
@@ -484,7 +540,7 @@ pub fn audit_docker(opts: &AuditOptions<'_>) -> Result<AuditReport, AuditError> 
         for o in container_checks(c, &ctx) {
             engine.push(o, &t);
         }
-        engine.extras(TargetKind::Container, &t, c);
+        engine.extras(TargetKind::Container, &t, c, &|_| None);
     }
 
     Ok(AuditReport {

@@ -259,7 +259,8 @@ fn audit_reports_exact_results_per_container() {
 
     // Daemon checks, judged the same way as the CLI reports the daemon.
     let d = statuses(&report, "daemon");
-    assert_eq!(d.len(), 19, "{d:?}");
+    // Sections 2 and 4.5 (19), and the 10 of section 7 (see section_7_outside_a_swarm_is_not_applicable).
+    assert_eq!(d.len(), 29, "{d:?}");
     let live_restore = docker(&["info", "--format", "{{.LiveRestoreEnabled}}"]);
     assert_eq!(
         d["DD-CIS-2.15"],
@@ -525,4 +526,44 @@ fn section_3_files_are_read_under_the_host_root() {
     // Nothing of the real host leaked in: the real /etc/docker/daemon.json is not judged.
     assert_eq!(got("DD-CIS-3.17").0, Info);
     assert!(!Path::new(&r.join("etc/sysconfig")).exists());
+}
+
+/// This daemon is not in a swarm (the test never joins one): section 7 is
+/// reported as not applicable, check by check, and 7.1 passes.
+#[test]
+fn section_7_outside_a_swarm_is_not_applicable() {
+    let state = docker(&["info", "--format", "{{.Swarm.LocalNodeState}}"]);
+    assert_eq!(state, "inactive", "the test daemon must not be in a swarm");
+    let opts = AuditOptions {
+        label_filter: vec![format!("drydock.test=none-{}", std::process::id())],
+        ..Default::default()
+    };
+    let report = audit_docker(&opts).expect("audit");
+    let section_7: Vec<(String, Status, String)> = report
+        .for_target("daemon")
+        .filter(|r| r.cis_id.as_deref().is_some_and(|c| c.starts_with("7.")))
+        .map(|r| (r.id.clone(), r.status, r.evidence.clone()))
+        .collect();
+    let why = "not applicable: the node is not in a swarm (Swarm.LocalNodeState=inactive)";
+    let mut want = vec![(
+        "DD-CIS-7.1".to_string(),
+        Status::Pass,
+        "Swarm.LocalNodeState=inactive".to_string(),
+    )];
+    for n in 2..=10 {
+        want.push((format!("DD-CIS-7.{n}"), Status::Info, why.to_string()));
+    }
+    let mut got = section_7;
+    got.sort_by_key(|(id, _, _)| {
+        id.trim_start_matches("DD-CIS-7.")
+            .parse::<u32>()
+            .unwrap_or(0)
+    });
+    assert_eq!(got, want);
+    // Not applicable is not a finding.
+    assert!(
+        !to_findings(&report)
+            .iter()
+            .any(|f| f.id.starts_with("DD-CIS-7."))
+    );
 }

@@ -6,6 +6,7 @@ pub mod container;
 pub mod custom;
 pub mod daemon;
 pub mod image;
+pub mod swarm;
 
 use crate::Status;
 
@@ -83,6 +84,11 @@ mod coverage {
                 .into_iter()
                 .map(|c| c.0.to_string()),
         );
+        fixtured.extend(
+            super::swarm::tests::bad_cases()
+                .into_iter()
+                .map(|c| c.0.to_string()),
+        );
         fixtured.extend(INVENTORY_TESTED.iter().map(|s| s.to_string()));
         let automated: BTreeSet<String> = cat
             .all()
@@ -111,6 +117,8 @@ mod coverage {
             .chain(super::daemon::file_checks(&f).into_iter().map(|x| x.0))
             .chain(super::image::image_checks(&img, &h, &ictx))
             .chain(super::container::container_checks(&c, &cctx))
+            .chain(super::swarm::swarm_checks(&super::swarm::tests::good()))
+            .chain(super::swarm::swarm_checks(&super::swarm::tests::inactive()))
             .map(|o| o.id)
             .collect();
         for id in &emitted {
