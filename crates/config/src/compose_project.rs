@@ -87,6 +87,8 @@ fn normalize(p: &Path) -> String {
                 }
             }
             Component::CurDir => {}
+            // `/a` joins as "" + "a".
+            Component::RootDir => out.push(String::new()),
             c => out.push(c.as_os_str().to_string_lossy().into_owned()),
         }
     }
@@ -683,6 +685,16 @@ mod tests {
         );
         assert!(interpolate("${B?}", &e).is_err());
         assert!(interpolate("${A", &e).is_err());
+    }
+
+    #[test]
+    fn names_files_lexically() {
+        assert_eq!(normalize(Path::new("app/../common.yml")), "common.yml");
+        assert_eq!(
+            normalize(Path::new("/srv/app/./x/../c.yml")),
+            "/srv/app/c.yml"
+        );
+        assert_eq!(normalize(Path::new("../../base.yml")), "../../base.yml");
     }
 
     #[test]

@@ -167,6 +167,14 @@ fn findings_point_at_the_file_and_line_that_set_the_value() {
         .scan_dir_report(&dir.path().join("docker-compose.yml"))
         .unwrap();
     assert_eq!(one.findings.len(), scan.findings.len());
+    let common = dir.path().join("common.yml");
+    assert!(
+        one.findings
+            .iter()
+            .any(|f| f.id == "DD-DC-001" && Path::new(&f.location.path) == common),
+        "{:?}",
+        one.findings
+    );
 }
 
 #[test]
