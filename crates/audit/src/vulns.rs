@@ -220,6 +220,13 @@ impl ScanCache {
     }
 
     fn lookup(&self, image_id: &str, diff_ids: &[String]) -> ImageVulns {
+        if diff_ids.is_empty() {
+            // No layers known (the image vanished, or inspect had none): not
+            // evidence of a clean image.
+            return ImageVulns::Failed {
+                message: format!("{image_id} lists no layers (RootFS.Layers is empty)"),
+            };
+        }
         let layers: Vec<Option<LayerAnalysis>> = diff_ids.iter().map(|d| self.cached(d)).collect();
         let missing = layers.iter().filter(|l| l.is_none()).count();
         if missing > 0 {
@@ -337,5 +344,85 @@ mod tests {
              top: CVE-2024-1 (CRITICAL, zlib1g, no fix), CVE-2024-2 (HIGH, curl, fixed in 7.88.1-10+deb12u9), \
              CVE-2024-3 (HIGH, curl, no fix), CVE-2024-9 (LOW, tar, fixed in 1.34+dfsg-1.2+deb12u1)"
         );
+    }
+
+    /// The real cache and the real database: a lower layer's vulnerable
+    /// package, removed by an upper layer's whiteout, is gone; a layer missing
+    /// from the cache means not scanned; no layers is not clean.
+    #[test]
+    fn cached_layers_are_merged_with_whiteouts_and_matched_with_the_database() {
+        use drydock_core::analyze::FileOutput;
+        use drydock_core::{Ecosystem, OsInfo, Package, PackageKind};
+        let dir = tempfile::tempdir().unwrap();
+        let db = drydock_vulndb::open_default(dir.path()).unwrap();
+        let cache = LayerCache::new(dir.path(), "test@1");
+        let digest = |n: u8| format!("sha256:{}", hex_of(n));
+        let mut base = LayerAnalysis {
+            diff_id: digest(1),
+            complete: true,
+            ..Default::default()
+        };
+        // apt 2.6.1 on Debian 12 has a fix in 2.6.2 (the bookworm test root filesystem's finding).
+        base.files.insert(
+            "var/lib/dpkg/status".into(),
+            FileOutput {
+                packages: vec![Package::new(
+                    Ecosystem::Debian,
+                    PackageKind::Os,
+                    "apt",
+                    "2.6.1",
+                    Location::file("var/lib/dpkg/status"),
+                )],
+                ..Default::default()
+            },
+        );
+        let remove = LayerAnalysis {
+            diff_id: digest(2),
+            whiteouts: vec!["var/lib/dpkg/status".into()],
+            complete: true,
+            ..Default::default()
+        };
+        cache.put(&base).unwrap();
+        cache.put(&remove).unwrap();
+        let inventory_of: Box<InventoryOf> = Box::new(|m: &Merged| Inventory {
+            os: Some(OsInfo {
+                family: "debian".into(),
+                version: "12".into(),
+                ..Default::default()
+            }),
+            packages: m.packages().cloned().collect(),
+        });
+        let sc = ScanCache::new(vec![cache], inventory_of, db, "drydock image {image}");
+
+        let ImageVulns::Scanned(one) = sc.image_vulns("sha256:aa", &[digest(1)]) else {
+            panic!("every layer is cached");
+        };
+        assert_eq!(one.packages, 1);
+        assert!(one.total > 0 && one.fixable == one.total, "{one:?}");
+        assert!(one.top.iter().all(|t| t.package == "apt"), "{one:?}");
+        let ImageVulns::Scanned(two) = sc.image_vulns("sha256:bb", &[digest(1), digest(2)]) else {
+            panic!("every layer is cached");
+        };
+        assert_eq!(
+            (two.packages, two.total),
+            (0, 0),
+            "the whiteout removed apt"
+        );
+        assert_eq!(
+            sc.image_vulns("sha256:cc", &[digest(1), digest(3)]),
+            ImageVulns::NotScanned {
+                missing_layers: 1,
+                layers: 2,
+                command: "drydock image sha256:cc".into()
+            }
+        );
+        assert!(matches!(
+            sc.image_vulns("sha256:dd", &[]),
+            ImageVulns::Failed { .. }
+        ));
+    }
+
+    fn hex_of(n: u8) -> String {
+        format!("{n:02x}").repeat(32)
     }
 }

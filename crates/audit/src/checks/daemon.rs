@@ -1153,6 +1153,15 @@ pub(crate) mod tests {
         f.local = false;
         f.docker_host = Some("tcp://10.1.1.1:2375".into());
         assert_eq!(status_of(&f, "DD-CIS-3.16").0, Status::Manual);
+        // Registry certificates and the other host files: MANUAL, saying why.
+        for id in ["DD-CIS-3.7", "DD-CIS-3.8", "DD-CIS-3.19", "DD-CIS-3.24"] {
+            let (s, e) = status_of(&f, id);
+            assert_eq!(s, Status::Manual, "{id}");
+            assert!(
+                e.contains("not on this host (tcp://10.1.1.1:2375)"),
+                "{id}: {e}"
+            );
+        }
         assert_eq!(status_of(&f, "DD-CIS-2.7").0, Status::Fail);
     }
 }
