@@ -201,7 +201,7 @@ pub enum Command {
 pub enum AuditCommand {
     /// The Docker daemon, its images and containers against the CIS Docker Benchmark 1.6
     #[command(
-        after_help = "Examples:\n  drydock audit docker\n  drydock audit docker --label app=shop --include-stopped\n  drydock audit docker -f sarif=cis.sarif -f table --exit-code 1\n  DOCKER_HOST=tcp://10.0.0.5:2376 drydock audit docker"
+        after_help = "Examples:\n  drydock audit docker\n  drydock audit docker --label app=shop --include-stopped\n  drydock audit docker -f sarif=cis.sarif -f table --exit-code 1\n  DOCKER_HOST=tcp://10.0.0.5:2376 drydock audit docker\n  drydock image myapp:1.0 && drydock audit docker   # 4.4 judged from the scan cache\n  drydock audit docker --host-root /host            # in a container, with the host's / at /host"
     )]
     Docker(AuditDockerArgs),
 }
@@ -226,6 +226,9 @@ pub struct AuditDockerArgs {
     /// Checks to disable, severities to change, custom checks (YAML; docs/audit.md)
     #[arg(long, value_name = "FILE")]
     pub audit_config: Option<PathBuf>,
+    /// Where the daemon host's / is mounted, for the CIS section 3 files (drydock in a container)
+    #[arg(long, value_name = "DIR", default_value = "/")]
+    pub host_root: PathBuf,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -134,6 +134,7 @@ pub fn audit(g: &GlobalArgs, a: &AuditDockerArgs) -> Result<u8> {
         all_images: a.all_images,
         scan_setuid: a.scan_setuid,
         vuln_lookup: cache.as_ref().map(|c| c as &dyn drydock_audit::VulnSource),
+        host_root: Some(a.host_root.clone()),
         ..Default::default()
     };
     let audit = drydock_audit::audit_docker(&opts).context("auditing the Docker daemon")?;
