@@ -53,12 +53,8 @@ fn scan_cache(g: &GlobalArgs, warnings: &mut Vec<ScanWarning>) -> Option<ScanCac
     let include_dev = g.scan.include_dev_deps;
     // The inventory exactly as `drydock image` builds it from the merged view.
     let inventory_of = Box::new(move |merged: &drydock_image::Merged| {
-        let (mut inv, _linked) = drydock_catalog::inventory::assemble(
-            merged
-                .files
-                .iter()
-                .map(|f| drydock_catalog::inventory::FoundFile::new(&f.path, &f.output)),
-        );
+        let (mut inv, _linked) = crate::merged_inventory(merged);
+        // As scan_and_report does after assembling.
         if !include_dev {
             inv.packages.retain(|p| !p.dev);
         }

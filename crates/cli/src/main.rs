@@ -368,12 +368,7 @@ fn scan_and_report(g: &GlobalArgs, target: Target, defaults: Defaults) -> Result
                 extra_findings.extend(scanners::misconfig_image(cs, &scan.artifact)?);
             }
             extra_findings.extend(scan.findings.iter().cloned());
-            let (inventory, linked) = drydock_catalog::inventory::assemble(
-                scan.merged
-                    .files
-                    .iter()
-                    .map(|f| drydock_catalog::inventory::FoundFile::new(&f.path, &f.output)),
-            );
+            let (inventory, linked) = merged_inventory(&scan.merged);
             scan.warnings.extend(linked);
             (scan.artifact, inventory, scan.warnings)
         }
@@ -387,12 +382,7 @@ fn scan_and_report(g: &GlobalArgs, target: Target, defaults: Defaults) -> Result
             let mut scan =
                 inventory_scan(g, ScanTarget::Dir(dir, kind), &cache_root, scanners.secret)?;
             extra_findings.extend(scan.findings.iter().cloned());
-            let (inventory, linked) = drydock_catalog::inventory::assemble(
-                scan.merged
-                    .files
-                    .iter()
-                    .map(|f| drydock_catalog::inventory::FoundFile::new(&f.path, &f.output)),
-            );
+            let (inventory, linked) = merged_inventory(&scan.merged);
             scan.warnings.extend(linked);
             (scan.artifact, inventory, scan.warnings)
         }
@@ -431,11 +421,21 @@ fn scan_and_report(g: &GlobalArgs, target: Target, defaults: Defaults) -> Result
     Ok(outcome.exit_code)
 }
 
+/// The inventory of a merged view (an image's layers or a directory), as the
+/// catalog assembles it; `drydock audit docker` rebuilds cached images with it.
+pub(crate) fn merged_inventory(
+    merged: &drydock_image::Merged,
+) -> (drydock_core::Inventory, Vec<ScanWarning>) {
+    drydock_catalog::inventory::assemble(
+        merged
+            .files
+            .iter()
+            .map(|f| drydock_catalog::inventory::FoundFile::new(&f.path, &f.output)),
+    )
+}
+
 /// The analyzers of a scan; their fingerprint names the layer cache it uses.
-fn scan_analyzers(
-    g: &GlobalArgs,
-    secrets: bool,
-) -> Result<Vec<Box<dyn drydock_core::Analyzer>>> {
+fn scan_analyzers(g: &GlobalArgs, secrets: bool) -> Result<Vec<Box<dyn drydock_core::Analyzer>>> {
     let mut analyzers = drydock_catalog::all_analyzers();
     if secrets {
         let key = format!(
