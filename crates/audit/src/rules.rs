@@ -222,12 +222,12 @@ impl Catalog {
             "# Docker audit checks (CIS Docker Benchmark 1.6)\n\n\
              <!-- Generated from crates/audit/rules/*.yaml by the `rule_docs_are_current` test; \
              run `UPDATE_RULE_DOCS=1 cargo test -p drydock-audit rule_docs` to rewrite. Do not edit. -->\n\n\
-             `drydock audit docker` runs the checks of sections 2 to 5 against the live daemon; \
+             `drydock audit docker` runs the checks of sections 2 to 5 and 7 against the live daemon; \
              `drydock inventory` reports sprawl (section 6) and network exposure. \
              Status MANUAL means the check cannot be judged from the Engine API; drydock says why \
              instead of passing it. See [docs/audit.md](../audit.md).\n\n",
         );
-        let sections: [(&str, Picker); 6] = [
+        let sections: [(&str, Picker); 7] = [
             ("Daemon configuration (section 2)", |c| {
                 c.target == TargetKind::Daemon
                     && c.cis.as_deref().is_some_and(|s| s.starts_with("2."))
@@ -241,6 +241,9 @@ impl Catalog {
             }),
             ("Container runtime (section 5)", |c| {
                 c.target == TargetKind::Container && !c.id.starts_with("DD-SPRAWL")
+            }),
+            ("Swarm mode (section 7)", |c| {
+                c.cis.as_deref().is_some_and(|s| s.starts_with("7."))
             }),
             ("Sprawl and orphans (section 6, `drydock inventory`)", |c| {
                 c.id.starts_with("DD-SPRAWL")

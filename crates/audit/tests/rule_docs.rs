@@ -10,6 +10,14 @@ fn rule_docs_are_current() {
     let want = Catalog::builtin()
         .expect("built-in rules parse")
         .render_markdown();
+    // Every check of the data has its entry (a section without a heading would drop it).
+    for c in Catalog::builtin().unwrap().all() {
+        assert!(
+            want.contains(&format!("\n### {}\n", c.id)),
+            "generated docs lack {}",
+            c.id
+        );
+    }
     if std::env::var_os("UPDATE_RULE_DOCS").is_some() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, &want).unwrap();
@@ -20,9 +28,5 @@ fn rule_docs_are_current() {
         have == want,
         "{} is out of date with crates/audit/rules/*.yaml: run `UPDATE_RULE_DOCS=1 cargo test -p drydock-audit --test rule_docs`",
         path.display()
-    );
-    assert!(
-        want.contains("### DD-CIS-5.31"),
-        "generated docs lack a check"
     );
 }
