@@ -268,21 +268,24 @@ fn tag_lines(node: &mut Node, offset: u32) {
     }
 }
 
-/// Loads projects; one per main file, sharing the file list.
+/// The process environment, read once: its variables win over `.env`.
+fn process_env() -> &'static HashMap<String, String> {
+    static ENV: std::sync::OnceLock<HashMap<String, String>> = std::sync::OnceLock::new();
+    ENV.get_or_init(|| std::env::vars().collect())
+}
+
+/// Loads the files of one project.
 struct Loader {
     files: Vec<ProjectFile>,
-    /// Variables of the process environment (they win over `.env`).
-    process_env: HashMap<String, String>,
 }
 
 impl Loader {
+    /// The `.env` of a project directory (empty when there is none).
     fn env_for(&self, dir: &Path) -> HashMap<String, String> {
-        let mut env = match std::fs::read_to_string(dir.join(".env")) {
-            Ok(t) => parse_env_file(&t, &self.process_env),
+        match std::fs::read_to_string(dir.join(".env")) {
+            Ok(t) => parse_env_file(&t, process_env()),
             Err(_) => HashMap::new(),
-        };
-        env.extend(self.process_env.iter().map(|(k, v)| (k.clone(), v.clone())));
-        env
+        }
     }
 
     /// Reads, parses, interpolates and tags one file (once per disk path).
@@ -322,7 +325,7 @@ impl Loader {
                 end_line: 1,
                 value: Value::Null,
             });
-        let lookup = |k: &str| env.get(k).cloned();
+        let lookup = |k: &str| process_env().get(k).or_else(|| env.get(k)).cloned();
         interpolate_node(&mut node, &lookup).map_err(|(line, message)| ConfigError::Compose {
             path: name.into(),
             line,
@@ -631,10 +634,7 @@ pub fn effective(path: &Path) -> Result<serde_json::Value, ConfigError> {
 /// `name` in findings): its override file merged over it, includes and
 /// extends resolved, everything interpolated.
 pub(crate) fn load_project(disk: &Path, name: &str) -> Result<Project, ConfigError> {
-    let mut loader = Loader {
-        files: Vec::new(),
-        process_env: std::env::vars().collect(),
-    };
+    let mut loader = Loader { files: Vec::new() };
     let dir = disk.parent().unwrap_or(Path::new("."));
     let env = loader.env_for(dir);
     let mut model = loader.file_model(disk, name, &env, 0)?;
