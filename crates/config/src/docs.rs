@@ -23,11 +23,33 @@ pub fn rule_docs(family: Family) -> String {
         "{} rules. See [misconfig.md](../misconfig.md) for how to disable or suppress them.\n",
         family_rules.len()
     );
-    let _ = writeln!(md, "| id | severity | title |\n|---|---|---|");
-    for r in &family_rules {
+    // Dockerfile rules say whether `drydock image` judges them from the history.
+    let dockerfile = family == Family::Dockerfile;
+    let on_images = |id: &str| {
+        if crate::image::FROM_HISTORY.contains(&id) {
+            "yes"
+        } else {
+            "no"
+        }
+    };
+    if dockerfile {
         let _ = writeln!(
             md,
-            "| [{}](#{}) | {} | {} |",
+            "The *images* column: whether `drydock image --scanners misconfig` also judges the rule from an image's config and history.\n"
+        );
+        let _ = writeln!(md, "| id | severity | images | title |\n|---|---|---|---|");
+    } else {
+        let _ = writeln!(md, "| id | severity | title |\n|---|---|---|");
+    }
+    for r in &family_rules {
+        let images = if dockerfile {
+            format!(" {} |", on_images(&r.id))
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            md,
+            "| [{}](#{}) | {} |{images} {} |",
             r.id,
             r.id.to_ascii_lowercase(),
             r.severity,
@@ -35,9 +57,14 @@ pub fn rule_docs(family: Family) -> String {
         );
     }
     for r in &family_rules {
+        let images = if dockerfile {
+            format!(" · on images: {}", on_images(&r.id))
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             md,
-            "\n## {}\n\n**{}** · severity {}\n",
+            "\n## {}\n\n**{}** · severity {}{images}\n",
             r.id, r.title, r.severity
         );
         let _ = writeln!(md, "### Why it matters\n\n{}\n", r.description.trim());
