@@ -673,6 +673,28 @@ mod tests {
     }
 
     #[test]
+    fn a_careful_image_gives_nothing() {
+        let cfg = serde_json::json!({
+            "config": {"User": "10001", "ExposedPorts": {"8080/tcp": {}},
+                       "Env": ["PATH=/usr/bin"], "Entrypoint": ["/app"],
+                       "Healthcheck": {"Test": ["CMD", "/app", "health"]}},
+            "history": [
+                {"created_by": "/bin/sh -c #(nop) ADD file:ab in / "},
+                {"created_by": "RUN /bin/sh -c apt-get update && apt-get install -y --no-install-recommends ca-certificates=20230311 && rm -rf /var/lib/apt/lists/* # buildkit"},
+                {"created_by": "RUN /bin/bash -o pipefail -c curl -fsSL https://x/a.tgz | tar xz # buildkit"},
+                {"created_by": "WORKDIR /srv", "empty_layer": true},
+                {"created_by": "USER 10001", "empty_layer": true},
+                {"created_by": "EXPOSE map[8080/tcp:{}]", "empty_layer": true},
+                {"created_by": "ENTRYPOINT [\"/app\"]", "empty_layer": true},
+            ]
+        });
+        let r = rebuild(&cfg, &[]);
+        let hits = run(&r, &|_| true);
+        let ids: Vec<&str> = hits.iter().map(|h| h.rule).collect();
+        assert!(ids.is_empty(), "{ids:?}\n{}", r.text());
+    }
+
+    #[test]
     fn rebuilds_with_config_overlay() {
         let cfg = serde_json::json!({
             "config": {"User": "root", "ExposedPorts": {"22/tcp": {}, "80/tcp": {}},

@@ -85,3 +85,13 @@ fn argo_templates_take_pod_settings_from_the_workflow_spec() {
     assert_eq!(lines("DD-K8S-015"), [9, 12]);
     assert_eq!(lines("DD-K8S-044"), Vec::<u32>::new());
 }
+
+#[test]
+fn a_hardened_rollout_passes_the_pod_rules() {
+    let rollout = "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: web, namespace: shop}\nspec:\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      automountServiceAccountToken: false\n      serviceAccountName: web\n      securityContext:\n        runAsNonRoot: true\n        runAsUser: 10001\n        runAsGroup: 10001\n        seccompProfile: {type: RuntimeDefault}\n      containers:\n        - name: web\n          image: shop/web:1.4@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n          securityContext:\n            allowPrivilegeEscalation: false\n            readOnlyRootFilesystem: true\n            capabilities: {drop: [ALL]}\n          resources:\n            requests: {cpu: 100m, memory: 64Mi}\n            limits: {cpu: 500m, memory: 128Mi}\n          livenessProbe: {httpGet: {path: /healthz, port: 8080}}\n          readinessProbe: {httpGet: {path: /ready, port: 8080}}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  podSelector: {matchLabels: {app: web}}\n";
+    let findings = ConfigScanner::new()
+        .scan_file("rollout.yaml", rollout.as_bytes())
+        .unwrap();
+    let ids: Vec<&str> = findings.iter().map(|f| f.id.as_str()).collect();
+    assert!(ids.is_empty(), "{ids:?}");
+}
