@@ -4,16 +4,26 @@
 //! An Aho-Corasick DFA over ~170 keywords walks the file one dependent state
 //! transition per byte (~400 MB/s here), and with that many case-insensitive
 //! patterns neither its SIMD prefilter (Teddy, ≤ 64–128 literal patterns) nor
-//! memchr start bytes apply. So a cheaper necessary test runs first: the
-//! case-folded 3- and 4-byte prefix of every keyword is hashed into a bit set
-//! that fits in L1; each position of the file costs one load, a multiply and
-//! a bit test, with no dependency between positions. Only positions whose
-//! hash bit is set are checked exactly: the keywords sharing that folded
-//! prefix are compared byte by byte. Hand-written because no crate offers a
-//! many-pattern, case-insensitive, SIMD-speed literal prefilter in pure Rust
-//! (vectorscan needs cmake and C++; see CRATES.md).
+//! memchr start bytes apply. So the keywords are split in two:
+//!
+//! - Keywords of 4 bytes or more: the case-folded 4-byte prefix of each is
+//!   hashed into a bit set that fits in L1; each position of the file costs
+//!   one load, a multiply and a bit test, with no dependency between
+//!   positions. Only positions whose bit is set are checked exactly against
+//!   the keywords sharing that folded prefix. About 170 bits of 2^18 are set,
+//!   so nearly every position that passes is a real keyword.
+//! - The few shorter keywords (`://`, `eyj`, `sg.`, `0q~`…): each case
+//!   variant becomes a literal of a case-sensitive Aho-Corasick automaton,
+//!   few enough (≤ 64) for its SIMD Teddy prefilter, a separate pass at
+//!   several GB/s. Before the split, a 3-byte keyword set the bits of all 256
+//!   of its 4-byte extensions: ~4,800 bits, and 1.8 % of all positions went
+//!   to the exact check, which cost more than the scan itself.
+//!
+//! Hand-written because no crate offers a many-pattern, case-insensitive,
+//! SIMD-speed literal prefilter in pure Rust (vectorscan needs cmake and C++;
+//! see CRATES.md).
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, MatchKind, Span, packed};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -22,15 +32,14 @@ const TABLE_BITS: u32 = 18;
 const WORDS: usize = 1 << (TABLE_BITS - 6);
 
 pub(crate) struct Prefilter {
-    /// Keywords by their folded 4-byte prefix, and 3-byte keywords by their folded bytes.
+    /// Keywords of 4 bytes or more by their folded 4-byte prefix.
     by_four: HashMap<u32, Vec<usize>, BuildHasherDefault<MulHasher>>,
-    by_three: HashMap<u32, Vec<usize>, BuildHasherDefault<MulHasher>>,
     keywords: Vec<Vec<u8>>,
-    /// Bits for hashes of folded 4-byte keyword prefixes; a 3-byte keyword
-    /// sets the bits of all its 4-byte extensions, so one test covers both.
+    /// Bits for hashes of the folded 4-byte prefixes of keywords.
     table: Box<[u64; WORDS]>,
-    /// Keywords under 3 bytes cannot be hashed; they go through the exact automaton unanchored.
-    short: Option<AhoCorasick>,
+    /// Keywords under 4 bytes, every ASCII case variant a literal of their own.
+    short: Short,
+    /// Indexes of the keywords under 4 bytes.
     short_ids: Vec<usize>,
 }
 
@@ -60,46 +69,40 @@ impl Prefilter {
     pub(crate) fn new(keywords: &[String]) -> Result<Prefilter, aho_corasick::BuildError> {
         let mut by_four: HashMap<u32, Vec<usize>, BuildHasherDefault<MulHasher>> =
             HashMap::default();
-        let mut by_three: HashMap<u32, Vec<usize>, BuildHasherDefault<MulHasher>> =
-            HashMap::default();
         let mut table = Box::new([0u64; WORDS]);
-        let mut short = Vec::new();
-        let mut short_ids = Vec::new();
+        let mut short: Vec<Vec<u8>> = Vec::new();
+        let mut short_ids: Vec<usize> = Vec::new();
         for (i, k) in keywords.iter().enumerate() {
             let b = k.as_bytes();
             if b.len() >= 4 {
                 let x = fold(u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
                 set(&mut table, hash(x));
                 by_four.entry(x).or_default().push(i);
-            } else if b.len() == 3 {
-                by_three
-                    .entry(fold(u32::from_le_bytes([b[0], b[1], b[2], 0])) & 0x00ff_ffff)
-                    .or_default()
-                    .push(i);
-                for c in 0..=255u8 {
-                    set(
-                        &mut table,
-                        hash(fold(u32::from_le_bytes([b[0], b[1], b[2], c]))),
-                    );
-                }
             } else {
-                short.push(k.clone());
+                short.extend(case_variants(b));
                 short_ids.push(i);
             }
         }
         let short = if short.is_empty() {
-            None
+            Short::None
+        } else if let Some(teddy) = packed::Config::new()
+            .match_kind(packed::MatchKind::LeftmostFirst)
+            .builder()
+            .extend(&short)
+            .build()
+        {
+            Short::Teddy(teddy)
         } else {
-            Some(
+            // No SIMD Teddy on this CPU, or too many literals: the exact automaton.
+            Short::Automaton(
                 AhoCorasick::builder()
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
-                    .build(&short)?,
+                    .build(short_ids.iter().map(|&i| &keywords[i]))?,
             )
         };
         Ok(Prefilter {
             by_four,
-            by_three,
             keywords: keywords.iter().map(|k| k.as_bytes().to_vec()).collect(),
             table,
             short,
@@ -107,50 +110,92 @@ impl Prefilter {
         })
     }
 
-    /// Calls `hit(keyword index, position)` for every keyword occurrence, in position order.
+    /// Calls `hit(keyword index, position)` for every keyword occurrence
+    /// (those of keywords under 4 bytes after the others).
     pub(crate) fn for_each(&self, hay: &[u8], mut hit: impl FnMut(usize, usize)) {
-        let n = hay.len();
-        let matches_at = |id: usize, pos: usize| {
-            let k = &self.keywords[id];
-            hay.get(pos..pos + k.len())
-                .is_some_and(|h| h.eq_ignore_ascii_case(k))
-        };
-        let mut check = |pos: usize| {
-            let mut b = [0u8; 4];
-            let avail = &hay[pos..(pos + 4).min(n)];
-            b[..avail.len()].copy_from_slice(avail);
-            let x = fold(u32::from_le_bytes(b));
-            for &id in self.by_four.get(&x).into_iter().flatten() {
-                if matches_at(id, pos) {
-                    hit(id, pos);
-                }
-            }
-            for &id in self.by_three.get(&(x & 0x00ff_ffff)).into_iter().flatten() {
-                if matches_at(id, pos) {
-                    hit(id, pos);
-                }
-            }
-        };
-        for (i, w) in hay.windows(4).enumerate() {
-            if test(
-                &self.table,
-                hash(fold(u32::from_le_bytes([w[0], w[1], w[2], w[3]]))),
-            ) {
-                check(i);
+        for (pos, w) in hay.windows(4).enumerate() {
+            let x = fold(u32::from_le_bytes([w[0], w[1], w[2], w[3]]));
+            if test(&self.table, hash(x)) {
+                self.check(hay, pos, x, &mut hit);
             }
         }
-        // The last three positions: too short for the 4-byte test.
-        let mut i = n.saturating_sub(3);
-        while i < n {
-            check(i);
-            i += 1;
-        }
-        if let Some(short) = &self.short {
-            for m in short.find_overlapping_iter(hay) {
-                hit(self.short_ids[m.pattern().as_usize()], m.start());
+        match &self.short {
+            Short::None => {}
+            Short::Teddy(teddy) => {
+                // Teddy reports leftmost-first, non-overlapping matches: at each
+                // start every short keyword is checked, and the search resumes one
+                // byte later, so overlapping occurrences (`oy2q~`) are all found.
+                let mut at = 0;
+                while at < hay.len() {
+                    let Some(m) = teddy.find_in(hay, Span::from(at..hay.len())) else {
+                        break;
+                    };
+                    let pos = m.start();
+                    for &id in &self.short_ids {
+                        let k = &self.keywords[id];
+                        if hay
+                            .get(pos..pos + k.len())
+                            .is_some_and(|h| h.eq_ignore_ascii_case(k))
+                        {
+                            hit(id, pos);
+                        }
+                    }
+                    at = pos + 1;
+                }
+            }
+            Short::Automaton(ac) => {
+                for m in ac.find_overlapping_iter(hay) {
+                    hit(self.short_ids[m.pattern().as_usize()], m.start());
+                }
             }
         }
     }
+
+    /// The exact check of a position whose folded 4 bytes `x` passed the bit test.
+    #[cold]
+    #[inline(never)]
+    fn check(&self, hay: &[u8], pos: usize, x: u32, hit: &mut impl FnMut(usize, usize)) {
+        for &id in self.by_four.get(&x).into_iter().flatten() {
+            let k = &self.keywords[id];
+            if hay
+                .get(pos..pos + k.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(k))
+            {
+                hit(id, pos);
+            }
+        }
+    }
+}
+
+/// The search for keywords under 4 bytes.
+enum Short {
+    None,
+    /// Every case variant of every short keyword, as literals of a SIMD searcher.
+    Teddy(packed::Searcher),
+    /// Fallback when Teddy is unavailable: the short keywords, case-insensitive.
+    Automaton(AhoCorasick),
+}
+
+/// Every ASCII upper/lower-case spelling of a (short) keyword.
+fn case_variants(k: &[u8]) -> Vec<Vec<u8>> {
+    let mut out = vec![Vec::with_capacity(k.len())];
+    for &b in k {
+        if b.is_ascii_alphabetic() {
+            let mut upper = out.clone();
+            for v in &mut out {
+                v.push(b.to_ascii_lowercase());
+            }
+            for v in &mut upper {
+                v.push(b.to_ascii_uppercase());
+            }
+            out.extend(upper);
+        } else {
+            for v in &mut out {
+                v.push(b);
+            }
+        }
+    }
+    out
 }
 
 /// The keys are folded 4-byte prefixes: one multiply spreads them well enough.
@@ -224,5 +269,80 @@ mod tests {
         got.sort();
         assert_eq!(got, want);
         assert!(want.len() > 20);
+    }
+
+    /// Every built-in keyword, in random case, glued together and to random
+    /// bytes (so keywords overlap, e.g. `oy2q~`), plus the crate's own sources
+    /// and rule files: the same hits as a plain automaton.
+    #[test]
+    fn agrees_with_a_plain_automaton_on_mixed_text() {
+        let kws: Vec<String> = crate::rules::builtin_rules()
+            .unwrap()
+            .into_iter()
+            .flat_map(|r| r.keywords)
+            .map(|k| k.to_lowercase())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut text: Vec<u8> = Vec::new();
+        for _ in 0..20_000 {
+            let r = next();
+            if r % 3 == 0 {
+                text.push(b" ~:/._-0123456789aAyYqQ"[(r >> 8) as usize % 23]);
+            } else {
+                let k = kws[(r >> 8) as usize % kws.len()].as_bytes();
+                let flip = next();
+                text.extend(k.iter().enumerate().map(|(i, &b)| {
+                    if flip >> (i % 64) & 1 == 1 {
+                        b.to_ascii_uppercase()
+                    } else {
+                        b
+                    }
+                }));
+            }
+        }
+        text.extend_from_slice(b"oy2q~ OY29Q~ ://sg.");
+        for src in [
+            include_str!("prefilter.rs"),
+            include_str!("engine.rs"),
+            include_str!("../rules/generic.yaml"),
+            include_str!("../rules/databases.yaml"),
+        ] {
+            text.extend_from_slice(src.as_bytes());
+        }
+        let reference = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&kws)
+            .unwrap();
+        let mut want: Vec<(usize, usize)> = reference
+            .find_overlapping_iter(&text[..])
+            .map(|m| (m.pattern().as_usize(), m.start()))
+            .collect();
+        want.sort();
+        let p = Prefilter::new(&kws).unwrap();
+        let mut got = Vec::new();
+        p.for_each(&text, |k, pos| got.push((k, pos)));
+        got.sort();
+        assert!(want.len() > 10_000, "{} hits", want.len());
+        assert_eq!(got.len(), want.len());
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn short_keywords_in_every_case() {
+        assert_eq!(case_variants(b"q~").len(), 2);
+        assert_eq!(case_variants(b"://"), vec![b"://".to_vec()]);
+        let mut v = case_variants(b"eyj");
+        v.sort();
+        assert_eq!(v.len(), 8);
+        assert_eq!(v.first().map(|x| &x[..]), Some(&b"EYJ"[..]));
+        assert_eq!(v.last().map(|x| &x[..]), Some(&b"eyj"[..]));
     }
 }
