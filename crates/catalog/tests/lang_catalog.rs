@@ -307,7 +307,7 @@ const NPM_PROJECT: [&str; 4] = [
 
 #[test]
 fn npm_package_lock_v2_v3_and_shrinkwrap_from_npm() {
-    for dir in ["npm/v2", "npm/shrinkwrap"] {
+    for dir in ["npm/v2/package-lock.json", "npm/shrinkwrap"] {
         let out = scan(dir);
         assert!(out.warnings.is_empty(), "{dir}: {:?}", out.warnings);
         assert_eq!(summary(&out.packages), strs(&NPM_PROJECT), "{dir}");
@@ -333,6 +333,7 @@ fn npm_package_lock_v1() {
             "@demo/b file:../tgz/demo-b-2.0.0.tgz direct local",
             "a file:../tgz/a-1.2.3.tgz direct local",
             "d file:../tgz/d-0.4.0.tgz direct dev local",
+            "proj 0.0.1 local",
         ])
     );
     // Alone (no package.json read), v1 says nothing about direct deps.
@@ -351,7 +352,8 @@ fn npm_package_lock_v1() {
             "lodash 4.17.21 direct",
             "ms 2.1.2 indirect",
             "ms 2.1.3 direct",
-            "undici-types 5.26.5 indirect dev"
+            "undici-types 5.26.5 indirect dev",
+            "proj 1.0.0 local",
         ])
     );
     let local = pkgs.iter().find(|p| p.local).unwrap();
@@ -387,7 +389,12 @@ fn npm_installed_node_modules_keeps_nested_versions() {
     // The project's own package.json is no package of the inventory, only
     // the manifest of the lockfile beside it.
     let manifest = scan("npm/v3/package.json");
-    assert!(manifest.packages.is_empty() && manifest.warnings.is_empty());
+    assert!(manifest.warnings.is_empty(), "{:?}", manifest.warnings);
+    assert_eq!(summary(&manifest.packages), strs(&["proj 0.0.1 local"]));
+    assert_eq!(
+        manifest.packages[0].kind,
+        drydock_core::PackageKind::Application
+    );
     let (pkgs, _) = assembled("npm/v3");
     assert_eq!(
         summary(&of_file(&pkgs, "npm/v3/package-lock.json")),
@@ -402,7 +409,7 @@ fn npm_installed_node_modules_keeps_nested_versions() {
 
 #[test]
 fn yarn_classic_lock() {
-    let out = scan("npm/yarn-classic");
+    let out = scan("npm/yarn-classic/yarn.lock");
     assert!(out.warnings.is_empty(), "{:?}", out.warnings);
     assert_eq!(
         summary(&out.packages),
@@ -422,6 +429,7 @@ fn yarn_classic_lock() {
     assert_eq!(
         summary(&pkgs),
         strs(&[
+            "proj 1.0.0 local",
             "@types/node 20.11.0 direct dev",
             "debug 4.3.4 direct",
             "ms 2.1.2 indirect",
@@ -433,7 +441,7 @@ fn yarn_classic_lock() {
 
 #[test]
 fn yarn_berry_lock() {
-    let out = scan("npm/yarn-berry");
+    let out = scan("npm/yarn-berry/yarn.lock");
     assert!(out.warnings.is_empty(), "{:?}", out.warnings);
     assert_eq!(
         summary(&out.packages),
@@ -443,6 +451,21 @@ fn yarn_berry_lock() {
             "ms 2.1.2 indirect",
             "ms 2.1.3 direct",
             "undici-types 5.26.5 indirect"
+        ])
+    );
+    // The lock names no dev dependency; package.json's devDependencies and
+    // the lock's graph do.
+    let (pkgs, warnings) = assembled("npm/yarn-berry");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(
+        summary(&pkgs),
+        strs(&[
+            "proj 0.0.0 local",
+            "@types/node 20.11.0 direct dev",
+            "debug 4.3.4 direct",
+            "ms 2.1.2 indirect",
+            "ms 2.1.3 direct",
+            "undici-types 5.26.5 indirect dev"
         ])
     );
 }

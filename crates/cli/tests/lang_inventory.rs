@@ -28,12 +28,16 @@ fn tree(dirs: &[&str]) -> tempfile::TempDir {
 }
 
 fn fs_json(dir: &Path, extra: &[&str]) -> Value {
+    fs_format(dir, "json", extra)
+}
+
+fn fs_format(dir: &Path, format: &str, extra: &[&str]) -> Value {
     let cache = tempfile::tempdir().unwrap();
     let out = Command::cargo_bin("drydock")
         .unwrap()
         .arg("--cache-dir")
         .arg(cache.path())
-        .args(["-q", "fs", "--scanners", "none", "-f", "json"])
+        .args(["-q", "fs", "--scanners", "none", "-f", format])
         .args(extra)
         .arg(dir)
         .output()
@@ -152,5 +156,29 @@ fn local_packages_and_parent_poms_in_a_source_tree() {
     assert_eq!(
         warnings,
         ["version not resolved for org.example:mystery; not reported"]
+    );
+    // The SBOM keeps the marker, so `drydock sbom-scan` skips them too.
+    let cdx = fs_format(t.path(), "cyclonedx", &[]);
+    let local: Vec<&str> = cdx["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| {
+            c["properties"].as_array().is_some_and(|ps| {
+                ps.iter()
+                    .any(|p| p["name"] == "drydock:package:local" && p["value"] == "true")
+            })
+        })
+        .map(|c| c["purl"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        local,
+        [
+            "pkg:cargo/app@0.1.0",
+            "pkg:cargo/util@0.1.0",
+            "pkg:golang/example.com/legacy",
+            "pkg:maven/com.example.multi/multi-app@2.3.0",
+            "pkg:maven/com.example.multi/multi-parent@2.3.0"
+        ]
     );
 }

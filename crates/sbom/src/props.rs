@@ -30,6 +30,7 @@ pub(crate) const PKG_SOURCE_VERSION: &str = "drydock:package:source_version";
 pub(crate) const PKG_ARCH: &str = "drydock:package:arch";
 pub(crate) const PKG_DIRECT: &str = "drydock:package:direct";
 pub(crate) const PKG_DEV: &str = "drydock:package:dev";
+pub(crate) const PKG_LOCAL: &str = "drydock:package:local";
 
 pub(crate) type Props = Vec<(String, String)>;
 
@@ -204,6 +205,9 @@ pub(crate) fn package(p: &Package) -> Props {
     if p.dev {
         push(&mut out, PKG_DEV, "true");
     }
+    if p.local {
+        push(&mut out, PKG_LOCAL, "true");
+    }
     out
 }
 
@@ -268,6 +272,7 @@ pub(crate) fn apply_package(p: &mut Package, props: &[(String, String)], layers:
         _ => p.direct,
     };
     p.dev = get(props, PKG_DEV) == Some("true");
+    p.local = get(props, PKG_LOCAL) == Some("true");
 }
 
 #[cfg(test)]

@@ -37,7 +37,7 @@ pub(crate) fn catalogers() -> Vec<Cataloger> {
         Cataloger::new("node-modules", 1, wants_installed, parse_installed),
         Cataloger::new(
             "npm-manifest",
-            1,
+            2,
             |p| wants_manifest(p, "package.json"),
             parse_manifest,
         ),
@@ -48,6 +48,12 @@ pub(crate) fn catalogers() -> Vec<Cataloger> {
 #[derive(Deserialize)]
 struct ProjectJson {
     #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    version: Option<String>,
+    #[serde(default)]
+    license: Option<Value>,
+    #[serde(default)]
     dependencies: BTreeMap<String, Value>,
     #[serde(default, rename = "optionalDependencies")]
     optional_dependencies: BTreeMap<String, Value>,
@@ -57,8 +63,21 @@ struct ProjectJson {
 
 /// A project's `package.json`: `dependencies` and `optionalDependencies` are
 /// runtime, `devDependencies` development (docs.npmjs.com, "package.json").
+/// The project itself, when named and versioned, is a local `Application`
+/// (Trivy lists it too when it reads a root filesystem).
 fn parse_manifest(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError> {
+    let mut project = None;
     let parsed = json::<ProjectJson>(path, content).map(|m| {
+        if let (Some(n), Some(v)) = (m.name.as_deref(), m.version.as_deref())
+            && !n.is_empty()
+            && !v.is_empty()
+        {
+            let mut p = library(n, v, path);
+            p.kind = PackageKind::Application;
+            p.local = true;
+            p.licenses = licenses(m.license.as_ref(), None);
+            project = Some(p);
+        }
         let deps = |d: &BTreeMap<String, Value>| -> Vec<Dep> {
             d.iter()
                 .map(|(name, spec)| Dep {
@@ -80,7 +99,9 @@ fn parse_manifest(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError
             dev: deps(&m.dev_dependencies),
         }
     });
-    manifest_output(path, parsed.map_err(|e| e.0))
+    let mut out = manifest_output(path, parsed.map_err(|e| e.0))?;
+    out.packages.extend(project);
+    Ok(out)
 }
 
 fn library(name: &str, version: &str, path: &str) -> Package {
@@ -400,7 +421,8 @@ fn parse_yarn_classic(path: &str, s: &str) -> FileOutput {
 /// Yarn berry (lockfile `__metadata.version` 4 to 8): YAML entries keyed by
 /// descriptors, each with a `resolution` of `name@protocol:reference`. The
 /// root workspace's `dependencies` (which include its devDependencies) are the
-/// direct dependencies; the lockfile does not say which are dev.
+/// direct dependencies; the lockfile does not say which are dev, so the
+/// descriptors and the graph go into the facts for `package.json` to settle.
 fn parse_yarn_berry(path: &str, s: &str) -> Result<FileOutput, AnalyzeError> {
     let doc: BTreeMap<String, Value> = serde_saphyr::from_str(s)
         .map_err(|e| AnalyzeError::new(format!("{path}: invalid YAML: {e}")))?;
@@ -437,6 +459,9 @@ fn parse_yarn_berry(path: &str, s: &str) -> Result<FileOutput, AnalyzeError> {
         }
     }
     let mut out = FileOutput::default();
+    let mut facts = Lock::default();
+    // Resolution (`name@npm:1.0.0`) to the graph id of the package reported.
+    let mut id_of: HashMap<&str, String> = HashMap::new();
     for (key, entry) in &doc {
         if key == "__metadata" {
             continue;
@@ -464,8 +489,46 @@ fn parse_yarn_berry(path: &str, s: &str) -> Result<FileOutput, AnalyzeError> {
         if !direct.is_empty() {
             pkg.direct = Some(direct.contains(resolution));
         }
+        let id = node_id(Ecosystem::Npm, name, &version);
+        for d in key.split(',') {
+            let d = d.trim();
+            facts.resolved.insert(d.to_string(), id.clone());
+            // package.json writes `^1.0.0` where the descriptor has `npm:^1.0.0`.
+            if let Some((n, range)) = split_name_version(d)
+                && let Some(bare) = range.strip_prefix("npm:")
+            {
+                facts.resolved.insert(format!("{n}@{bare}"), id.clone());
+            }
+        }
+        id_of.insert(resolution, id);
         out.packages.push(pkg);
     }
+    for entry in doc.values() {
+        let (Some(r), Some(Value::Object(deps))) = (
+            entry.get("resolution").and_then(Value::as_str),
+            entry.get("dependencies"),
+        ) else {
+            continue;
+        };
+        let Some(id) = id_of.get(r) else { continue };
+        let next = deps
+            .iter()
+            .filter_map(|(name, range)| {
+                let range = range.as_str().unwrap_or("");
+                let desc = if range.contains(':') {
+                    format!("{name}@{range}")
+                } else {
+                    format!("{name}@npm:{range}")
+                };
+                resolution_of
+                    .get(&desc)
+                    .and_then(|r| id_of.get(r.as_str()))
+                    .cloned()
+            })
+            .collect();
+        facts.graph.insert(id.clone(), next);
+    }
+    Facts::Lock(facts).attach(&mut out);
     Ok(out)
 }
 
