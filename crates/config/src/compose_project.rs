@@ -248,6 +248,7 @@ fn interpolate_node(
                 interpolate_node(&mut e.value, lookup)?;
             }
         }
+        Value::Override(inner) => interpolate_node(inner, lookup)?,
         _ => {}
     }
     Ok(())
@@ -264,6 +265,7 @@ fn tag_lines(node: &mut Node, offset: u32) {
                 tag_lines(&mut e.value, offset);
             }
         }
+        Value::Override(inner) => tag_lines(inner, offset),
         _ => {}
     }
 }
@@ -571,7 +573,9 @@ pub(crate) fn merge(base: &Node, over: &Node, key: &str) -> Node {
             let mut entries = as_mapping(base);
             for e in as_mapping(over) {
                 entries.retain(|b| b.key != e.key);
-                entries.push(e);
+                if !matches!(e.value.value, Value::Reset) {
+                    entries.push(e);
+                }
             }
             Node {
                 line: base.line,
@@ -582,6 +586,20 @@ pub(crate) fn merge(base: &Node, over: &Node, key: &str) -> Node {
         (Value::Map(b), Value::Map(o)) => {
             let mut entries = b.clone();
             for oe in o {
+                // `!reset` removes the key, `!override` replaces its value whole.
+                if matches!(oe.value.value, Value::Reset) {
+                    entries.retain(|e| e.key != oe.key);
+                    continue;
+                }
+                if let Value::Override(inner) = &oe.value.value {
+                    entries.retain(|e| e.key != oe.key);
+                    entries.push(Entry {
+                        key: oe.key.clone(),
+                        key_line: oe.key_line,
+                        value: (**inner).clone(),
+                    });
+                    continue;
+                }
                 match entries.iter_mut().find(|e| e.key == oe.key) {
                     Some(e) => {
                         let merged = merge(&e.value, &oe.value, &oe.key);
@@ -630,6 +648,32 @@ pub fn effective(path: &Path) -> Result<serde_json::Value, ConfigError> {
     Ok(load_project(path, &name)?.model.to_json())
 }
 
+/// Drops what is left of the merge tags: `!reset` keys and `!override`
+/// wrappers of values that had nothing to reset or override.
+fn untag(node: &mut Node) {
+    if let Value::Override(inner) = &mut node.value {
+        *node = std::mem::replace(
+            inner,
+            Node {
+                line: 0,
+                end_line: 0,
+                value: Value::Null,
+            },
+        );
+    }
+    match &mut node.value {
+        Value::Map(entries) => {
+            entries.retain(|e| !matches!(e.value.value, Value::Reset));
+            entries.iter_mut().for_each(|e| untag(&mut e.value));
+        }
+        Value::Seq(items) => {
+            items.retain(|i| !matches!(i.value, Value::Reset));
+            items.iter_mut().for_each(untag);
+        }
+        _ => {}
+    }
+}
+
 /// The effective model of the project whose main file is `disk` (named
 /// `name` in findings): its override file merged over it, includes and
 /// extends resolved, everything interpolated.
@@ -648,6 +692,7 @@ pub(crate) fn load_project(disk: &Path, name: &str) -> Result<Project, ConfigErr
         let over_model = loader.file_model(&over, &over_name, &env, 0)?;
         model = merge(&model, &over_model, "");
     }
+    untag(&mut model);
     Ok(Project {
         files: loader.files,
         model,

@@ -23,6 +23,41 @@ pub enum Value {
     Str(String),
     Seq(Vec<Node>),
     Map(Vec<Entry>),
+    /// A value tagged `!reset` (Compose: the key is removed by the merge).
+    Reset,
+    /// A value tagged `!override` (Compose: it replaces, not merges).
+    Override(Box<Node>),
+}
+
+/// What a Compose merge tag asks for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum MergeTag {
+    None,
+    Reset,
+    Override,
+}
+
+fn merge_tag(tag: Option<&saphyr_parser::Tag>) -> MergeTag {
+    match tag {
+        Some(t) if t.handle == "!" && t.suffix == "reset" => MergeTag::Reset,
+        Some(t) if t.handle == "!" && t.suffix == "override" => MergeTag::Override,
+        _ => MergeTag::None,
+    }
+}
+
+fn tagged(node: Node, tag: MergeTag) -> Node {
+    match tag {
+        MergeTag::None => node,
+        MergeTag::Reset => Node {
+            value: Value::Reset,
+            ..node
+        },
+        MergeTag::Override => Node {
+            line: node.line,
+            end_line: node.end_line,
+            value: Value::Override(Box::new(node)),
+        },
+    }
 }
 
 /// A mapping entry: the key's text and line, and its value.
@@ -61,11 +96,13 @@ enum Frame {
     Seq {
         line: u32,
         anchor: usize,
+        tag: MergeTag,
         items: Vec<Node>,
     },
     Map {
         line: u32,
         anchor: usize,
+        tag: MergeTag,
         entries: Vec<Entry>,
         key: Option<(String, u32)>,
     },
@@ -115,14 +152,12 @@ impl<'input> SpannedEventReceiver<'input> for Builder {
                         None => Value::Str(v.into_owned()),
                     };
                 let end_line = to_line(span.end.line()).max(line);
-                self.push(
-                    Node {
-                        line,
-                        end_line,
-                        value,
-                    },
-                    anchor,
-                );
+                let node = Node {
+                    line,
+                    end_line,
+                    value,
+                };
+                self.push(tagged(node, merge_tag(tag.as_deref())), anchor);
             }
             Event::Alias(id) => {
                 let mut node = self.anchors.get(&id).cloned().unwrap_or(Node {
@@ -137,14 +172,16 @@ impl<'input> SpannedEventReceiver<'input> for Builder {
                 }
                 self.push(node, 0);
             }
-            Event::SequenceStart(anchor, _) => self.stack.push(Frame::Seq {
+            Event::SequenceStart(anchor, tag) => self.stack.push(Frame::Seq {
                 line,
                 anchor,
+                tag: merge_tag(tag.as_deref()),
                 items: Vec::new(),
             }),
-            Event::MappingStart(anchor, _) => self.stack.push(Frame::Map {
+            Event::MappingStart(anchor, tag) => self.stack.push(Frame::Map {
                 line,
                 anchor,
+                tag: merge_tag(tag.as_deref()),
                 entries: Vec::new(),
                 key: None,
             }),
@@ -154,26 +191,34 @@ impl<'input> SpannedEventReceiver<'input> for Builder {
                     Some(Frame::Seq {
                         line,
                         anchor,
+                        tag,
                         items,
                     }) => (
-                        Node {
-                            line,
-                            end_line: end_line.max(line),
-                            value: Value::Seq(items),
-                        },
+                        tagged(
+                            Node {
+                                line,
+                                end_line: end_line.max(line),
+                                value: Value::Seq(items),
+                            },
+                            tag,
+                        ),
                         anchor,
                     ),
                     Some(Frame::Map {
                         line,
                         anchor,
+                        tag,
                         entries,
                         ..
                     }) => (
-                        Node {
-                            line,
-                            end_line: end_line.max(line),
-                            value: Value::Map(entries),
-                        },
+                        tagged(
+                            Node {
+                                line,
+                                end_line: end_line.max(line),
+                                value: Value::Map(entries),
+                            },
+                            tag,
+                        ),
                         anchor,
                     ),
                     None => return,
@@ -193,7 +238,7 @@ fn key_text(node: &Node) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Int(i) => i.to_string(),
         Value::Float(f) => f.to_string(),
-        Value::Seq(_) | Value::Map(_) => String::new(),
+        Value::Seq(_) | Value::Map(_) | Value::Reset | Value::Override(_) => String::new(),
     }
 }
 
@@ -327,6 +372,8 @@ impl Node {
                     .map(|e| (e.key.clone(), e.value.to_json()))
                     .collect(),
             ),
+            Value::Reset => J::Null,
+            Value::Override(inner) => inner.to_json(),
         }
     }
 }

@@ -226,3 +226,29 @@ fn include_override_names_and_required_variables() {
     );
     assert!(found(&scan, &["DD-DC-002"]).is_empty());
 }
+
+#[test]
+fn reset_and_override_tags_in_the_override_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("compose.yaml"),
+        "services:\n  app:\n    image: app:1\n    user: \"10001\"\n    ports:\n      - \"8080:80\"\n    cap_add: [SYS_ADMIN]\n    environment:\n      DB_PASSWORD: hunter2\n      MODE: prod\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("compose.override.yaml"),
+        "services:\n  app:\n    ports: !reset []\n    cap_add: !override\n      - NET_ADMIN\n    environment:\n      DB_PASSWORD: !reset null\n",
+    )
+    .unwrap();
+    let model = drydock_config::compose_effective(&root.join("compose.yaml")).unwrap();
+    let app = &model["services"]["app"];
+    assert!(app["ports"].is_null(), "{app}");
+    assert_eq!(app["cap_add"], json!(["NET_ADMIN"]));
+    assert_eq!(app["environment"], json!({"MODE": "prod"}));
+    let scan = ConfigScanner::new().scan_dir_report(root).unwrap();
+    assert_eq!(
+        found(&scan, &["DD-DC-005", "DD-DC-006", "DD-DC-008"]),
+        set(&[("compose.override.yaml", "DD-DC-005", 5)])
+    );
+}
