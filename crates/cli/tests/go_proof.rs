@@ -453,6 +453,12 @@ fn drydock(dir: &Path) -> Hits {
         String::from_utf8_lossy(&out.stderr)
     );
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The database used is the shipped baseline (built from the same records).
+    let manifest: Value = serde_json::from_slice(
+        &std::fs::read(kit::workspace_root().join("data/baseline/manifest.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(report["db"]["content_hash"], manifest["content_hash"]);
     let mut got = BTreeSet::new();
     for f in report["findings"].as_array().unwrap() {
         if f["kind"] != "vulnerability" {
