@@ -98,7 +98,10 @@ pub fn scan_input(
     } else {
         Box::new(store::TarStore::open(input)?)
     };
-    let plan = manifest::plan_local(store.as_ref(), tag, platform)?;
+    let mut plan = manifest::plan_local(store.as_ref(), tag, platform)?;
+    for l in &mut plan.layers {
+        l.size = store.size(&l.location);
+    }
     let open = |d: &LayerDesc| store.open(&d.location);
     scan::run_plan(&name, &plan, &open, opts)
 }

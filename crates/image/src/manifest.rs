@@ -75,6 +75,9 @@ pub struct LayerDesc {
     pub diff_id: String,
     pub media_type: Option<String>,
     pub created_by: Option<String>,
+    /// Stored size of the blob, when the source knows it: the largest layers
+    /// are read first, so one big layer does not start last.
+    pub size: Option<u64>,
 }
 
 /// Everything needed to read an image.
@@ -142,6 +145,7 @@ pub fn plan_from_config(
             diff_id,
             media_type,
             created_by: created_by.get(i).cloned().flatten(),
+            size: None,
         })
         .collect();
     Ok(ImagePlan {

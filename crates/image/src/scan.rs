@@ -90,6 +90,9 @@ pub fn run_plan_with(
     if let Some(p) = opts.progress {
         p.start(todo.len() as u64, n);
     }
+    // Largest first (a stable sort: unknown sizes keep their order), so the
+    // workers finish together instead of one big layer running alone at the end.
+    todo.sort_by_key(|&i| std::cmp::Reverse(plan.layers[i].size.unwrap_or(0)));
 
     let threads = if opts.threads == 0 {
         std::thread::available_parallelism()

@@ -19,6 +19,8 @@ pub trait BlobStore: Send + Sync {
     fn exists(&self, path: &str) -> bool;
     /// Opens `path` (root-relative, `/`-separated) for streaming.
     fn open(&self, path: &str) -> Result<Box<dyn Read + Send>, ImageError>;
+    /// Size of the blob at `path`, if it exists.
+    fn size(&self, path: &str) -> Option<u64>;
     /// Reads a small file whole (manifests, configs), refusing more than `max` bytes.
     fn read_small(&self, path: &str, max: u64) -> Result<Vec<u8>, ImageError> {
         let mut buf = Vec::new();
@@ -60,6 +62,9 @@ impl BlobStore for DirStore {
     }
     fn exists(&self, path: &str) -> bool {
         self.resolve(path).is_file()
+    }
+    fn size(&self, path: &str) -> Option<u64> {
+        std::fs::metadata(self.resolve(path)).ok().map(|m| m.len())
     }
     fn open(&self, path: &str) -> Result<Box<dyn Read + Send>, ImageError> {
         let p = self.resolve(path);
@@ -161,6 +166,9 @@ impl BlobStore for TarStore {
     }
     fn exists(&self, path: &str) -> bool {
         self.lookup(path).is_some()
+    }
+    fn size(&self, path: &str) -> Option<u64> {
+        self.lookup(path).map(|e| e.size)
     }
     fn open(&self, path: &str) -> Result<Box<dyn Read + Send>, ImageError> {
         let name = format!("{}:{path}", self.describe());

@@ -2,16 +2,20 @@
 //!
 //! The blob is read once, start to end: it is hashed as stored (the blob
 //! digest), decompressed (gzip, zstd or none, told apart by magic bytes), hashed
-//! again (the diffID) and parsed as a tar. Each regular file is offered to the
-//! analyzers by path; only files some analyzer wants are read into memory, and
-//! only up to that analyzer's size limit. Nothing is written to disk.
+//! again (the diffID; an uncompressed blob is hashed once, its digest is its
+//! diffID) and parsed as a tar. Hashing runs on its own thread per stream
+//! ([`PipedHasher`]), so it overlaps with decompression and parsing. Each
+//! regular file is offered to the analyzers by path; only files some analyzer
+//! wants are read into memory, and only up to that analyzer's size limit; the
+//! others are skipped without being copied. Nothing is written to disk.
 
-use crate::digest::HashingReader;
+use crate::digest::PipedHasher;
 use crate::path::normalize;
 use drydock_core::{Analyzer, FileOutput, ScanWarning};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, Read, Seek};
+use std::sync::{Condvar, Mutex, PoisonError};
 
 /// What one layer holds, as far as the analyzers care. Serialisable: this is what
 /// the cache stores per diffID.
@@ -60,25 +64,52 @@ impl Default for Limits {
     }
 }
 
-/// A reader that fails once more than `limit` bytes were read: the brake on
-/// compression bombs.
-struct LimitedReader<R> {
-    inner: R,
-    left: u64,
+/// Bytes of wanted files held in memory at once by all the layers being read in
+/// parallel (big executables for the binary catalogers, mostly). A file larger
+/// than this is still read, once nothing else is held.
+const READ_BUDGET_BYTES: u64 = 48 * 1024 * 1024;
+
+static READ_BUDGET: ReadBudget = ReadBudget {
+    held: Mutex::new(0),
+    freed: Condvar::new(),
+};
+
+struct ReadBudget {
+    held: Mutex<u64>,
+    freed: Condvar,
 }
 
-impl<R: Read> Read for LimitedReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        if n as u64 > self.left {
-            return Err(io::Error::other(
-                "layer exceeds the uncompressed size limit (possible compression bomb)",
-            ));
+/// Bytes taken from [`READ_BUDGET`], given back on drop.
+struct Reservation(u64);
+
+impl ReadBudget {
+    /// Waits until `n` bytes (at most the whole budget) fit, and takes them.
+    fn reserve(&'static self, n: u64) -> Reservation {
+        let n = n.min(READ_BUDGET_BYTES);
+        let mut held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
+        while *held + n > READ_BUDGET_BYTES {
+            held = self
+                .freed
+                .wait(held)
+                .unwrap_or_else(PoisonError::into_inner);
         }
-        self.left -= n as u64;
-        Ok(n)
+        *held += n;
+        Reservation(n)
     }
 }
+
+impl Drop for Reservation {
+    fn drop(&mut self) {
+        let mut held = READ_BUDGET
+            .held
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        *held -= self.0;
+        READ_BUDGET.freed.notify_all();
+    }
+}
+
+const BOMB: &str = "layer exceeds the uncompressed size limit (possible compression bomb)";
 
 enum Compression {
     Gzip,
@@ -107,7 +138,9 @@ pub fn analyze_layer<R: Read>(
     analyzers: &[Box<dyn Analyzer>],
     limits: Limits,
 ) -> io::Result<LayerAnalysis> {
-    let mut raw = BufReader::with_capacity(256 * 1024, HashingReader::new(blob));
+    // An uncompressed blob is its own tar: its one digest is the diffID too,
+    // and the size limit applies to it directly.
+    let mut raw = PipedHasher::with_limit(blob, limits.max_layer_bytes, BOMB)?;
     let head = raw.fill_buf()?.to_vec();
     let compression = sniff(&head);
     let mut out = LayerAnalysis {
@@ -121,18 +154,16 @@ pub fn analyze_layer<R: Read>(
         ..LayerAnalysis::default()
     };
 
-    // The decompressed stream is hashed (diffID) and size-limited, then parsed.
     let result = match compression {
         Compression::Gzip => {
             let dec = flate2::bufread::MultiGzDecoder::new(&mut raw);
-            walk_tar(dec, true, name, analyzers, limits, &mut out)
+            walk_decompressed(dec, name, analyzers, limits, &mut out)
         }
         Compression::Zstd => match zstd::stream::read::Decoder::with_buffer(&mut raw) {
-            Ok(dec) => walk_tar(dec, true, name, analyzers, limits, &mut out),
+            Ok(dec) => walk_decompressed(dec, name, analyzers, limits, &mut out),
             Err(e) => Err(e),
         },
-        // Uncompressed: the diffID is the blob digest, hashed once below.
-        Compression::None => walk_tar(&mut raw, false, name, analyzers, limits, &mut out),
+        Compression::None => walk_tar(&mut raw, name, analyzers, limits, &mut out),
     };
     if let Err(e) = result {
         out.complete = false;
@@ -143,11 +174,11 @@ pub fn analyze_layer<R: Read>(
         return Ok(out);
     }
     // Whatever follows the compressed stream still belongs to the blob digest.
-    let hashing = raw.into_inner();
-    match hashing.finish() {
-        Ok((digest, _)) => {
+    match raw.finish() {
+        Ok((digest, size)) => {
             if out.compression == "none" {
                 out.diff_id = digest.clone();
+                out.size = size;
             }
             out.blob_digest = digest;
         }
@@ -162,30 +193,38 @@ pub fn analyze_layer<R: Read>(
     Ok(out)
 }
 
-fn walk_tar<R: Read>(
+/// Hashes (the diffID) and size-limits a decompressed stream while its tar is walked.
+fn walk_decompressed<R: Read>(
     decompressed: R,
-    hash: bool,
     name: &str,
     analyzers: &[Box<dyn Analyzer>],
     limits: Limits,
     out: &mut LayerAnalysis,
 ) -> io::Result<()> {
-    let limited = LimitedReader {
-        inner: decompressed,
-        left: limits.max_layer_bytes,
-    };
-    let hashing = if hash {
-        HashingReader::new(limited)
-    } else {
-        HashingReader::counting_only(limited)
-    };
-    let mut archive = tar::Archive::new(hashing);
+    let mut tar = PipedHasher::with_limit(decompressed, limits.max_layer_bytes, BOMB)?;
+    walk_tar(&mut tar, name, analyzers, limits, out)?;
+    let (diff_id, size) = tar.finish()?;
+    out.diff_id = diff_id;
+    out.size = size;
+    Ok(())
+}
+
+/// Walks a tar stream (the caller hashes it and reads what follows the end of
+/// the archive). Forward seeks skip the files no analyzer wants.
+fn walk_tar<R: Read + Seek>(
+    tar: R,
+    name: &str,
+    analyzers: &[Box<dyn Analyzer>],
+    limits: Limits,
+    out: &mut LayerAnalysis,
+) -> io::Result<()> {
+    let mut archive = tar::Archive::new(tar);
     // Content of wanted files, kept so hard links to them can be analyzed too.
     let mut retained: HashMap<String, std::sync::Arc<Vec<u8>>> = HashMap::new();
     let mut retained_bytes = 0u64;
     let mut escaped_reported = false;
 
-    for entry in archive.entries()? {
+    for entry in archive.entries_with_seek()? {
         let mut entry = entry?;
         let raw_path = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
         let (path, escaped) = normalize(&raw_path);
@@ -255,10 +294,14 @@ fn walk_tar<R: Read>(
                     out.whiteouts.push(path);
                     continue;
                 }
-                let mut buf = Vec::with_capacity(size.min(16 * 1024 * 1024) as usize);
+                // `size <= max` here, and the reservation bounds what the
+                // workers hold together; the buffer is sized once (no doubling).
+                let reservation = READ_BUDGET.reserve(size);
+                let mut buf = Vec::with_capacity(size as usize);
                 (&mut entry).take(max).read_to_end(&mut buf)?;
                 let buf = std::sync::Arc::new(buf);
                 run_analyzers(&wanted, &path, &buf, name, size, out);
+                drop(reservation);
                 // Hard links to metadata files are common, to big binaries rare:
                 // keeping only small files bounds memory on images full of programs.
                 if buf.len() as u64 <= MAX_RETAINED_FILE
@@ -303,13 +346,6 @@ fn walk_tar<R: Read>(
             _ => {}
         }
     }
-    let mut hashing = archive.into_inner();
-    io::copy(&mut hashing, &mut io::sink())?;
-    let (diff_id, size) = hashing.finish()?;
-    if hash {
-        out.diff_id = diff_id;
-    }
-    out.size = size;
     Ok(())
 }
 

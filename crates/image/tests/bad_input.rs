@@ -299,3 +299,57 @@ fn ten_gigabyte_sparse_files_are_never_read() {
     );
     assert!(!s.warnings.iter().any(|w| w.input == "unwanted-huge"));
 }
+
+/// Files no analyzer wants are skipped without being copied, but still hashed:
+/// one flipped byte deep inside such a file of an uncompressed `docker save`
+/// layer is a digest mismatch naming the layer, and nothing reaches the cache.
+#[test]
+fn corruption_in_a_skipped_file_of_an_uncompressed_layer_is_a_digest_mismatch() {
+    let dir = tempfile::tempdir().unwrap();
+    // Several MiB of data no analyzer wants, spanning many hashing chunks.
+    let filler: Vec<u8> = (0..5_000_000u32).map(|i| (i % 251) as u8).collect();
+    let img = Image {
+        layers: vec![
+            LayerBuilder::new()
+                .file("want-a", b"aaaa")
+                .file("usr/lib/big.so", &filler)
+                .file("want-b", b"bb")
+                .finish("ADD rootfs.tar /"),
+        ],
+        architecture: "amd64".into(),
+        env: vec![],
+    };
+    let archive = dir.path().join("img.tar");
+    img.write_docker_archive_classic(&archive, "t:1");
+    let cache_dir = dir.path().join("cache");
+    let cache = drydock_image::LayerCache::new(&cache_dir, "probe-1");
+    let a = probe();
+    let opts = RunOptions {
+        analyzers: &a,
+        cache: Some(&cache),
+        limits: Limits::default(),
+        threads: 1,
+        progress: None,
+    };
+    // Intact: both wanted files are read on either side of the skipped one.
+    let scan = scan_input(&archive, None, &Platform::default(), &opts).unwrap();
+    let found: Vec<&str> = scan.merged.files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(found, ["want-a", "want-b"]);
+    assert!(cache.get(&img.layers[0].diff_id()).is_some());
+    drydock_image::LayerCache::clear_all(&cache_dir).unwrap();
+
+    let mut bytes = std::fs::read(&archive).unwrap();
+    let at = bytes
+        .windows(64)
+        .position(|w| w == &filler[3_000_000..3_000_064])
+        .unwrap();
+    bytes[at] ^= 0x55;
+    std::fs::write(&archive, &bytes).unwrap();
+    let err = scan_input(&archive, None, &Platform::default(), &opts).unwrap_err();
+    let ImageError::DigestMismatch { blob, expected, .. } = &err else {
+        panic!("not a digest mismatch: {err}");
+    };
+    assert_eq!(*expected, img.layers[0].diff_id(), "{err}");
+    assert!(blob.contains("layer.tar"), "{err}");
+    assert!(cache.get(&img.layers[0].diff_id()).is_none());
+}
