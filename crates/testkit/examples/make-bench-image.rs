@@ -17,10 +17,10 @@ fn main() {
     let out = Path::new(&args[2]);
     std::fs::create_dir_all(out).expect("create OUTDIR");
     // Each later layer holds one big tree; the base holds the rest.
-    let split = ["usr/lib/gcc", "usr/lib/jvm", "usr/lib/python3"];
+    let split = ["usr/lib/gcc", "usr/lib/jvm", "usr/lib/python3.11"];
     let mut layers = vec![
         LayerBuilder::new()
-            .dir_tree(root, &split)
+            .dir_tree_hardlinked(root, &split)
             .finish("ADD rootfs.tar /"),
     ];
     for dir in split {

@@ -158,7 +158,16 @@ impl LayerBuilder {
     pub fn dir_tree(mut self, root: &Path, skip: &[&str]) -> Self {
         let b = self.b();
         b.follow_symlinks(false);
-        add_tree(b, root, root, skip).expect("adding tree");
+        add_tree(b, root, root, skip, None).expect("adding tree");
+        self
+    }
+    /// [`dir_tree`](Self::dir_tree), but files sharing an inode are written
+    /// once, the others as hard links to it, as `docker save` writes them.
+    pub fn dir_tree_hardlinked(mut self, root: &Path, skip: &[&str]) -> Self {
+        let b = self.b();
+        b.follow_symlinks(false);
+        let mut seen = std::collections::HashMap::new();
+        add_tree(b, root, root, skip, Some(&mut seen)).expect("adding tree");
         self
     }
     /// Adds a directory tree from disk under the path `prefix` inside the layer.
@@ -182,6 +191,7 @@ fn add_tree(
     root: &Path,
     dir: &Path,
     skip: &[&str],
+    mut links: Option<&mut std::collections::HashMap<(u64, u64), PathBuf>>,
 ) -> io::Result<()> {
     let mut entries: Vec<_> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;
     entries.sort_by_key(|e| e.file_name());
@@ -198,8 +208,25 @@ fn add_tree(
         let ft = e.file_type()?;
         if ft.is_dir() {
             b.append_dir(rel, &p)?;
-            add_tree(b, root, &p, skip)?;
+            add_tree(b, root, &p, skip, links.as_deref_mut())?;
         } else if ft.is_file() || ft.is_symlink() {
+            if ft.is_file()
+                && let Some(seen) = links.as_deref_mut()
+            {
+                use std::os::unix::fs::MetadataExt;
+                let md = e.metadata()?;
+                if md.nlink() > 1 {
+                    if let Some(first) = seen.get(&(md.dev(), md.ino())) {
+                        let mut h = tar::Header::new_gnu();
+                        h.set_metadata(&md);
+                        h.set_entry_type(tar::EntryType::Link);
+                        h.set_size(0);
+                        b.append_link(&mut h, rel, first)?;
+                        continue;
+                    }
+                    seen.insert((md.dev(), md.ino()), rel.to_path_buf());
+                }
+            }
             b.append_path_with_name(&p, rel)?;
         }
     }
@@ -658,4 +685,31 @@ impl Drop for Registry {
             let _ = c.wait();
         }
     }
+}
+
+/// The JSON a successful run printed on stdout; panics with its stderr when
+/// the run failed or with its stdout when that is not JSON.
+pub fn json_stdout(out: &std::process::Output) -> serde_json::Value {
+    assert!(
+        out.status.success(),
+        "command failed ({}): {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+/// The package of a JSON report a finding names by its `package_ref`: the
+/// package's purl, or its purl with `?file=<path>` when several share it.
+pub fn finding_package<'a>(
+    packages: impl IntoIterator<Item = &'a serde_json::Value>,
+    finding: &serde_json::Value,
+) -> Option<&'a serde_json::Value> {
+    let wanted = finding["package_ref"].as_str()?;
+    packages.into_iter().find(|p| {
+        let purl = p["purl"].as_str().unwrap_or_default();
+        let path = p["location"]["path"].as_str().unwrap_or("");
+        wanted == purl || wanted == format!("{purl}?file={path}")
+    })
 }
