@@ -276,6 +276,14 @@ fn process_env() -> &'static HashMap<String, String> {
     ENV.get_or_init(|| std::env::vars().collect())
 }
 
+/// One entry of a top-level `include`.
+struct Include {
+    path: String,
+    line: u32,
+    env_files: Vec<String>,
+    project_dir: Option<String>,
+}
+
 /// Loads the files of one project.
 struct Loader {
     files: Vec<ProjectFile>,
@@ -373,26 +381,68 @@ impl Loader {
         let dir = disk.parent().unwrap_or(Path::new("."));
         let name_dir = Path::new(name).parent().unwrap_or(Path::new(""));
         // `include`: each included file is a project of its own directory.
-        let includes: Vec<(String, u32)> = node
+        let includes: Vec<Include> = node
             .get("include")
             .map(Node::seq)
             .unwrap_or(&[])
             .iter()
             .flat_map(|i| {
+                let strings = |key: &str| -> Vec<String> {
+                    match i.get(key) {
+                        Some(n) if !n.seq().is_empty() => {
+                            n.seq().iter().filter_map(|p| p.text()).collect()
+                        }
+                        Some(n) => n.text().into_iter().collect(),
+                        None => Vec::new(),
+                    }
+                };
                 let paths: Vec<&Node> = match i.get("path") {
                     Some(p) if !p.seq().is_empty() => p.seq().iter().collect(),
                     Some(p) => vec![p],
                     None => vec![i],
                 };
-                paths
-                    .into_iter()
-                    .filter_map(|p| p.as_str().map(|s| (s.to_string(), p.line)))
+                let env_files = strings("env_file");
+                let project_dir = strings("project_directory").into_iter().next();
+                paths.into_iter().filter_map(move |p| {
+                    Some(Include {
+                        path: p.as_str()?.to_string(),
+                        line: p.line,
+                        env_files: env_files.clone(),
+                        project_dir: project_dir.clone(),
+                    })
+                })
             })
             .collect();
-        for (inc, line) in includes {
+        for Include {
+            path: inc,
+            line,
+            env_files,
+            project_dir,
+        } in includes
+        {
             let inc_disk = dir.join(&inc);
             let inc_name = normalize(&name_dir.join(&inc));
-            let inc_env = self.env_for(inc_disk.parent().unwrap_or(Path::new(".")));
+            // `env_file` (relative to this file), else the `.env` of the
+            // include's project directory (its own directory by default).
+            let inc_env = if env_files.is_empty() {
+                let project = match &project_dir {
+                    Some(p) => dir.join(p),
+                    None => inc_disk.parent().unwrap_or(Path::new(".")).to_path_buf(),
+                };
+                self.env_for(&project)
+            } else {
+                let mut vars = HashMap::new();
+                for f in &env_files {
+                    let text = std::fs::read_to_string(dir.join(f)).map_err(|source| {
+                        ConfigError::Read {
+                            path: dir.join(f),
+                            source,
+                        }
+                    })?;
+                    vars.extend(parse_env_file(&text, process_env()));
+                }
+                vars
+            };
             let included = self
                 .file_model(&inc_disk, &inc_name, &inc_env, depth + 1)
                 .map_err(|e| ConfigError::Compose {

@@ -450,29 +450,43 @@ impl ConfigScanner {
         }
         paths.sort();
         // Compose projects first: their override, included and extended
-        // files are part of them, not projects of their own.
+        // files are part of them, not projects of their own (whichever sorts
+        // first, so the results are kept until all projects are known).
         let mut consumed: HashSet<PathBuf> = HashSet::new();
         let mut projects: Vec<&PathBuf> = Vec::new();
+        let mut results: Vec<(&PathBuf, Result<Vec<Finding>, ScanWarning>)> = Vec::new();
         for (rel, full) in &paths {
             if !matches!(name_type(rel), Some(NameType::Compose)) {
                 continue;
             }
+            projects.push(full);
             if compose_project::is_override_with_main(full) {
                 consumed.insert(full.clone());
                 continue;
             }
             match self.scan_compose_project(full, rel) {
                 Ok((f, others)) => {
-                    scan.findings.extend(f);
-                    consumed.extend(others);
+                    consumed.extend(others.into_iter().filter(|o| o != full));
+                    results.push((full, Ok(f)));
                 }
                 Err(e @ ConfigError::PolicyEval { .. }) => return Err(e),
-                Err(e) => scan.warnings.push(ScanWarning {
-                    input: rel.clone(),
-                    message: e.to_string(),
-                }),
+                Err(e) => results.push((
+                    full,
+                    Err(ScanWarning {
+                        input: rel.clone(),
+                        message: e.to_string(),
+                    }),
+                )),
             }
-            projects.push(full);
+        }
+        for (full, result) in results {
+            if consumed.contains(full) {
+                continue;
+            }
+            match result {
+                Ok(f) => scan.findings.extend(f),
+                Err(w) => scan.warnings.push(w),
+            }
             scan.files += 1;
         }
         let mut kube: Vec<(String, Vec<yaml::Node>)> = Vec::new();

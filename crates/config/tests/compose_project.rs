@@ -252,3 +252,38 @@ fn reset_and_override_tags_in_the_override_file() {
         set(&[("compose.override.yaml", "DD-DC-005", 5)])
     );
 }
+
+#[test]
+fn include_with_its_own_env_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for d in ["svc", "conf"] {
+        std::fs::create_dir_all(root.join(d)).unwrap();
+    }
+    std::fs::write(
+        root.join("compose.yaml"),
+        "include:\n  - path: svc/compose.yaml\n    env_file: conf/svc.env\nservices: {}\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("conf/svc.env"), "SVC_PID=host\nSVC_PRIV=true\n").unwrap();
+    // Not read: `env_file` replaces the included directory's `.env`.
+    std::fs::write(root.join("svc/.env"), "SVC_PID=private\n").unwrap();
+    std::fs::write(
+        root.join("svc/compose.yaml"),
+        "services:\n  svc:\n    image: svc:1\n    pid: ${SVC_PID}\n    privileged: ${SVC_PRIV:-false}\n",
+    )
+    .unwrap();
+    let scan = ConfigScanner::new().scan_dir_report(root).unwrap();
+    assert!(scan.warnings.is_empty(), "{:?}", scan.warnings);
+    assert_eq!(
+        found(&scan, &["DD-DC-001", "DD-DC-003"]),
+        set(&[
+            ("svc/compose.yaml", "DD-DC-003", 4),
+            ("svc/compose.yaml", "DD-DC-001", 5),
+        ])
+    );
+    // svc/compose.yaml sorts after compose.yaml but is part of its project:
+    // scanned once, with conf/svc.env, not again on its own with svc/.env.
+    let read_only = scan.findings.iter().filter(|f| f.id == "DD-DC-012").count();
+    assert_eq!(read_only, 1, "{:?}", scan.findings);
+}
