@@ -29,7 +29,13 @@ python3 ../shared/peers/make-empty-javadb.py "$TRIVY_CACHE" >/dev/null
 TRIVY=(trivy --cache-dir "$TRIVY_CACHE" -q)
 TFLAGS=(--skip-db-update --skip-java-db-update --offline-scan --skip-check-update --format cyclonedx)
 
-times() { /usr/bin/time -f "%e" "$@" 2>&1 >/dev/null | tail -1; }
+# Wall time in seconds with millisecond resolution (/usr/bin/time rounds to 10 ms,
+# coarser than drydock's runs here).
+times() {
+  local t0 t1
+  t0=$(date +%s%N); "$@" >/dev/null 2>&1; t1=$(date +%s%N)
+  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1e9 }'
+}
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 for mode in fs rootfs; do
   : >"$OUT/dd.$mode"; : >"$OUT/trivy.$mode"
@@ -37,7 +43,8 @@ for mode in fs rootfs; do
     times "$DRYDOCK" --no-cache -q "$mode" --scanners none -f json "$OUT/app" >>"$OUT/dd.$mode"
     times "${TRIVY[@]}" "$mode" "${TFLAGS[@]}" "$OUT/app" >>"$OUT/trivy.$mode"
   done
-  echo "$mode: drydock $(median <"$OUT/dd.$mode") s, Trivy $(median <"$OUT/trivy.$mode") s"
+  dd=$(median <"$OUT/dd.$mode"); tv=$(median <"$OUT/trivy.$mode")
+  echo "$mode: drydock $dd s, Trivy $tv s, Trivy / drydock $(awk -v a="$tv" -v b="$dd" 'BEGIN { printf "%.1fx", a / b }')"
   "$DRYDOCK" --no-cache -q "$mode" --scanners none -f cyclonedx "$OUT/app" >"$OUT/dd.$mode.cdx.json"
   "${TRIVY[@]}" "$mode" "${TFLAGS[@]}" "$OUT/app" >"$OUT/trivy.$mode.cdx.json"
   for t in dd trivy; do
