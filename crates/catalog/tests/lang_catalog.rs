@@ -320,6 +320,20 @@ fn npm_package_lock_v2_v3_and_shrinkwrap_from_npm() {
     assert_eq!(p.location.path, "npm/v3/package-lock.json");
 }
 
+/// npm 10 links a `file:` directory and a workspace (`make-fixtures.sh
+/// npm_link`): both are listed with the version of the linked package.json,
+/// as Trivy lists them, and marked local.
+#[test]
+fn npm_package_lock_v3_links_are_local() {
+    let out = scan("npm/v3-link/package-lock.json");
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    assert_eq!(
+        summary(&out.packages),
+        strs(&["@proj/w 0.2.0 local", "mylib 3.1.0 direct local"])
+    );
+    assert_eq!(out.packages[0].purl, "pkg:npm/%40proj/w@0.2.0");
+}
+
 #[test]
 fn npm_package_lock_v1() {
     // npm writes no version for `file:` tarballs in lockfileVersion 1: the

@@ -285,8 +285,13 @@ fn packages_v2(path: &str, packages: &BTreeMap<String, LockPackage>, out: &mut F
             let mut pkg = library(key_name, version, path);
             pkg.local = true;
             pkg.dev = p.dev;
+            // Declared: a direct dependency. Else a workspace, which is
+            // the project itself rather than a dependency of it.
             let owner = key[..i].trim_end_matches('/');
-            pkg.direct = Some(roots.get(owner).is_some_and(|d| d.contains(key_name)));
+            pkg.direct = roots
+                .get(owner)
+                .is_some_and(|d| d.contains(key_name))
+                .then_some(true);
             out.packages.push(pkg);
             continue;
         }

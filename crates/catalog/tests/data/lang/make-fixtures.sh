@@ -5,7 +5,7 @@
 # The results are small text files committed beside this script, so the tests
 # themselves need none of these tools.
 #
-# Usage: make-fixtures.sh [python|npm|cargo|go]...   (default: all)
+# Usage: make-fixtures.sh [python|npm|npm_link|cargo]...   (default: all)
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 WORK="$(mktemp -d)"
@@ -129,6 +129,19 @@ npm_fixtures() {
     (cd "$src/proj3" && npm shrinkwrap -q >/dev/null 2>&1 && mkdir -p "$out/shrinkwrap" && cp npm-shrinkwrap.json "$out/shrinkwrap/")
 }
 
+npm_link_fixtures() {
+    # A project needing a local directory (`file:../lib`, which npm links) and
+    # a workspace package: both are the project's own code.
+    local out="$HERE/npm/v3-link" src="$WORK/npm-link"
+    rm -rf "$out" && mkdir -p "$out" "$src/lib" "$src/proj/packages/w"
+    echo '{"name":"mylib","version":"3.1.0","license":"MIT"}' > "$src/lib/package.json"
+    echo '{"name":"@proj/w","version":"0.2.0"}' > "$src/proj/packages/w/package.json"
+    echo '{"name":"proj","version":"1.0.0","workspaces":["packages/w"],"dependencies":{"mylib":"file:../lib"}}' \
+        > "$src/proj/package.json"
+    (cd "$src/proj" && npm install -q --offline --no-audit --no-fund >/dev/null)
+    cp "$src/proj/package.json" "$src/proj/package-lock.json" "$out/"
+}
+
 cargo_fixtures() {
     # A two-crate workspace: app needs aho-corasick (which needs memchr),
     # bitflags 2 and the path crate util, which needs bitflags 1 and itoa.
@@ -156,7 +169,7 @@ cargo_fixtures() {
     cd - >/dev/null
 }
 
-[ $# -gt 0 ] || set -- python npm cargo
+[ $# -gt 0 ] || set -- python npm npm_link cargo
 for what in "$@"; do
     "${what}_fixtures"
 done
