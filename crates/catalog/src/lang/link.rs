@@ -259,15 +259,16 @@ fn go_sum_packages(path: &str, m: &GoMod, sum: &GoSum) -> Vec<Package> {
         .collect()
 }
 
-/// A manifest's facts, or a warning naming it when it cannot be read.
+/// A manifest's facts, or a warning when it cannot be read (the parse
+/// error already names the file): a broken manifest only leaves the lockfile
+/// beside it unsettled.
 pub(crate) fn manifest_output(
-    path: &str,
     parsed: Result<Manifest, String>,
 ) -> Result<FileOutput, drydock_core::AnalyzeError> {
     let mut out = FileOutput::default();
     match parsed {
         Ok(m) => Facts::Manifest(m).attach(&mut out),
-        Err(e) => out.warnings.push(format!("{path}: {e}")),
+        Err(e) => out.warnings.push(e),
     }
     Ok(out)
 }

@@ -99,7 +99,7 @@ fn parse_manifest(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError
             dev: deps(&m.dev_dependencies),
         }
     });
-    let mut out = manifest_output(path, parsed.map_err(|e| e.0))?;
+    let mut out = manifest_output(parsed.map_err(|e| e.0))?;
     out.packages.extend(project);
     Ok(out)
 }

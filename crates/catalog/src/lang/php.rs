@@ -54,7 +54,7 @@ fn parse_manifest(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError
         prod: deps(&m.require),
         dev: deps(&m.require_dev),
     });
-    manifest_output(path, parsed.map_err(|e| e.0))
+    manifest_output(parsed.map_err(|e| e.0))
 }
 
 fn wants_installed(path: &str) -> bool {

@@ -141,7 +141,7 @@ fn parse_pyproject(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeErro
             dev,
         }
     });
-    manifest_output(path, parsed.map_err(|e| e.0))
+    manifest_output(parsed.map_err(|e| e.0))
 }
 
 /// A Pipfile (TOML): `[packages]` runtime, `[dev-packages]` development.
@@ -152,7 +152,7 @@ fn parse_pipfile(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError>
         prod: table_deps(doc.get("packages")),
         dev: table_deps(doc.get("dev-packages")),
     });
-    manifest_output(path, parsed.map_err(|e| e.0))
+    manifest_output(parsed.map_err(|e| e.0))
 }
 
 fn library(name: &str, version: &str, path: &str) -> Package {
@@ -565,6 +565,107 @@ fn parse_pipenv(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Poetry 1.x style manifest (`[tool.poetry.dependencies]`, a `dev` group)
+    /// beside a lock format 2.0 file (Poetry 1.5 to 1.8: no `category`, no
+    /// `groups`), hand-written after python-poetry.org's pyproject and lock docs:
+    /// dev comes from the graph, direct from the manifest.
+    #[test]
+    fn poetry_1_manifest_and_lock_2_0() {
+        let pyproject = br#"
+[tool.poetry]
+name = "app"
+version = "0.1.0"
+
+[tool.poetry.dependencies]
+python = "^3.11"
+Requests = "^2.31"
+
+[tool.poetry.group.dev.dependencies]
+pytest = "^8.0"
+"#;
+        let lock = br#"
+[[package]]
+name = "requests"
+version = "2.31.0"
+
+[package.dependencies]
+urllib3 = ">=1.21.1,<3"
+
+[[package]]
+name = "urllib3"
+version = "2.2.1"
+
+[[package]]
+name = "pytest"
+version = "8.1.1"
+
+[package.dependencies]
+pluggy = ">=1.4,<2.0"
+urllib3 = "*"
+
+[[package]]
+name = "pluggy"
+version = "1.4.0"
+
+[metadata]
+lock-version = "2.0"
+"#;
+        let manifest = parse_pyproject("app/pyproject.toml", pyproject).unwrap();
+        let locked = parse_poetry("app/poetry.lock", lock).unwrap();
+        let mut packages = locked.packages.clone();
+        let facts = [
+            ("app/pyproject.toml", manifest.facts.as_ref().unwrap()),
+            ("app/poetry.lock", locked.facts.as_ref().unwrap()),
+        ];
+        let w = super::super::link::link(&facts, &mut packages);
+        assert!(w.is_empty(), "{w:?}");
+        let got: Vec<_> = packages
+            .iter()
+            .map(|p| (p.name.as_str(), p.direct, p.dev))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("requests", Some(true), false),
+                ("urllib3", Some(false), false),
+                ("pytest", Some(true), true),
+                ("pluggy", Some(false), true),
+            ]
+        );
+    }
+
+    #[test]
+    fn pep_621_extras_and_pdm_dev_dependencies() {
+        let pyproject = br#"
+[project]
+name = "app"
+dependencies = ["Flask[async]>=2; python_version > '3.8'", "attrs"]
+[project.optional-dependencies]
+yaml = ["PyYAML>=6"]
+[tool.pdm.dev-dependencies]
+test = ["pytest>=8", {include-group = "lint"}]
+"#;
+        let out = parse_pyproject("pyproject.toml", pyproject).unwrap();
+        let facts = out.facts.unwrap();
+        let names = |k: &str| -> Vec<String> {
+            facts[k]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["name"].as_str().unwrap().to_string())
+                .collect()
+        };
+        assert_eq!(names("prod"), ["Flask", "attrs", "PyYAML"]);
+        assert_eq!(names("dev"), ["pytest"]);
+        let bad = parse_pyproject("app/pyproject.toml", b"[project\n").unwrap();
+        assert!(bad.facts.is_none());
+        assert!(
+            bad.warnings[0].starts_with("app/pyproject.toml: invalid TOML"),
+            "{:?}",
+            bad.warnings
+        );
+    }
 
     #[test]
     fn wants() {
