@@ -818,3 +818,19 @@ fn what_cannot_be_checked_is_reported() {
         w[0].message
     );
 }
+
+/// A package marked local (the project's own code, e.g. a workspace member
+/// that happens to share a registry name) is never matched.
+#[test]
+fn local_packages_are_not_matched() {
+    let (_d, db) = open_test_db();
+    let mut own = lib(Ecosystem::PyPI, "Jinja2", "2.10", "app/poetry.lock");
+    own.local = true;
+    let registry = lib(Ecosystem::PyPI, "Jinja2", "2.10", "app/requirements.txt");
+    let f = scan(&db, &inventory(None, vec![own, registry]));
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(
+        f[0].package_ref.as_deref(),
+        Some("pkg:pypi/jinja2@2.10?file=app/requirements.txt")
+    );
+}
