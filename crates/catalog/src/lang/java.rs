@@ -436,7 +436,7 @@ pub(crate) fn resolve_pom(
     // The chain: this pom, its parent, the parent's parent…
     let mut chain: Vec<&Pom> = vec![pom];
     let mut remote_parent: Option<String> = None;
-    while let Some((g, a, v, rel)) = &chain[chain.len() - 1].parent {
+    while let Some((g, a, v, rel)) = chain.last().copied().and_then(|p| p.parent.as_ref()) {
         let found = rel.as_deref().and_then(|r| match facts.get(r) {
             Some(Facts::Pom(p)) if p.artifact == *a => Some(p.as_ref()),
             _ => None,
@@ -447,7 +447,9 @@ pub(crate) fn resolve_pom(
             {
                 chain.push(p)
             }
-            _ => {
+            // A loop of parents or an absurdly deep chain: stop there.
+            Some(_) => break,
+            None => {
                 remote_parent = Some(format!("{g}:{a}:{v}"));
                 break;
             }
@@ -599,6 +601,34 @@ mod tests {
         )
         .unwrap();
         assert_eq!(p.name, "org.x:y");
+    }
+
+    /// Two poms naming each other as parent (a directory `relativePath` on
+    /// one side): the walk stops, inherited values still apply, and what
+    /// stays unknown is one warning per pom.
+    #[test]
+    fn parent_cycle_ends_and_warns() {
+        let a = br#"<project><parent><groupId>g</groupId><artifactId>b</artifactId><version>1</version>
+            <relativePath>../b</relativePath></parent><artifactId>a</artifactId>
+            <dependencies><dependency><groupId>x</groupId><artifactId>y</artifactId><version>${v}</version></dependency>
+            <dependency><groupId>x</groupId><artifactId>z</artifactId><version>${nope}</version></dependency></dependencies></project>"#;
+        let b =
+            br#"<project><parent><groupId>g</groupId><artifactId>a</artifactId><version>1</version>
+            <relativePath>../a/pom.xml</relativePath></parent><artifactId>b</artifactId>
+            <properties><v>2.0</v></properties></project>"#;
+        let fa = parse_pom("a/pom.xml", a).unwrap().facts.unwrap();
+        let fb = parse_pom("b/pom.xml", b).unwrap().facts.unwrap();
+        let mut packages = Vec::new();
+        let w = super::super::link::link(&[("a/pom.xml", &fa), ("b/pom.xml", &fb)], &mut packages);
+        let mut got: Vec<_> = packages
+            .iter()
+            .map(|p| format!("{} {}", p.name, p.version))
+            .collect();
+        got.sort();
+        assert_eq!(got, ["g:a 1", "g:b 1", "x:y 2.0"]);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!(w[0].input, "a/pom.xml");
+        assert_eq!(w[0].message, "version not resolved for x:z; not reported");
     }
 
     #[test]
