@@ -286,15 +286,7 @@ pub(crate) fn wants_manifest(path: &str, name: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn pkg(name: &str, version: &str, path: &str) -> Package {
-        Package::new(
-            Ecosystem::Npm,
-            PackageKind::Library,
-            name,
-            version,
-            Location::file(path),
-        )
-    }
+    use super::super::npm::library as pkg;
 
     fn dep(name: &str, spec: &str) -> Dep {
         Dep {

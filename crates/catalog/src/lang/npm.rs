@@ -44,30 +44,15 @@ pub(crate) fn catalogers() -> Vec<Cataloger> {
     ]
 }
 
-/// The dependency sections of a project's `package.json`.
-#[derive(Deserialize)]
-struct ProjectJson {
-    #[serde(default)]
-    name: Option<String>,
-    #[serde(default)]
-    version: Option<String>,
-    #[serde(default)]
-    license: Option<Value>,
-    #[serde(default)]
-    dependencies: BTreeMap<String, Value>,
-    #[serde(default, rename = "optionalDependencies")]
-    optional_dependencies: BTreeMap<String, Value>,
-    #[serde(default, rename = "devDependencies")]
-    dev_dependencies: BTreeMap<String, Value>,
-}
-
 /// A project's `package.json`: `dependencies` and `optionalDependencies` are
 /// runtime, `devDependencies` development (docs.npmjs.com, "package.json").
 /// The project itself, when named and versioned, is a local `Application`
 /// (Trivy lists it too when it reads a root filesystem).
 fn parse_manifest(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError> {
     let mut project = None;
-    let parsed = json::<ProjectJson>(path, content).map(|m| {
+    // The same fields as a v2 lock's package entry (whose `""` entry is a
+    // copy of package.json).
+    let parsed = json::<LockPackage>(path, content).map(|m| {
         if let (Some(n), Some(v)) = (m.name.as_deref(), m.version.as_deref())
             && !n.is_empty()
             && !v.is_empty()
@@ -104,7 +89,7 @@ fn parse_manifest(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError
     Ok(out)
 }
 
-fn library(name: &str, version: &str, path: &str) -> Package {
+pub(crate) fn library(name: &str, version: &str, path: &str) -> Package {
     Package::new(
         Ecosystem::Npm,
         PackageKind::Library,
