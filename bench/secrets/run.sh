@@ -1,38 +1,40 @@
 #!/usr/bin/env bash
-# Secret-scanning benchmark: drydock's engine beside Trivy (`fs --scanners secret`)
-# and detect-secrets, in one run, on
+# Secret-scanning benchmark: the real drydock CLI beside Trivy, in one run, on
 #   1. a large real source tree (the Rust toolchain's library sources if rust-src
-#      is installed, else the cargo registry's crate sources, else /usr/lib/python3),
-#   2. the bench image's root filesystem (bench/inventory.sh builds it: ~1.3 GB Debian
-#      with build-essential, a JDK, python3-full), as a directory for every tool,
-#   3. the same image as a docker-archive, every layer (drydock's per-layer example vs `trivy image`).
-# Prints wall time, peak RSS, MB/s (of the tree's bytes) and the number of findings per tool.
+#      is installed, else the cargo registry's crate sources, else /usr/lib/python3):
+#      `drydock fs --scanners secret` pinned to one core (taskset) and on all cores,
+#      the engine alone (examples/engine_throughput: files in memory, one thread),
+#      `trivy fs --scanners secret`;
+#   2. the bench image as a docker-archive, every layer (bench/inventory.sh builds it:
+#      ~1.3 GB Debian with build-essential, a JDK, python3-full):
+#      `drydock image --input X --scanners secret` vs `trivy image --input X --scanners secret`;
+#   3. with ROOTFS=1, the image's root filesystem as a directory (`drydock rootfs` vs `trivy rootfs`).
+# Prints median wall time, peak RSS, MB/s and findings per tool; MB/s is over the
+# text drydock reads (its "files scanned" bytes) for the tree, over the tar for the image.
+# detect-secrets (> 20 min on the tree) runs only with DETECT_SECRETS=1.
 #
-# drydock is built in a separate target dir (never a release build in the shared target):
-#   CARGO_TARGET_DIR=/tmp/secrets-target cargo build --release -p drydock-secrets --examples
+# Release build in the shared target dir: cargo build --release -p drydock-cli
 # Usage: bench/secrets/run.sh [TREE] [RUNS]. Run on a quiet machine (load < 2).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${2:-3}
-TARGET=${SECRETS_TARGET:-/tmp/secrets-target}
 OUT=${OUT:-/tmp/secrets-bench}
 mkdir -p "$OUT"
+echo "start: $(uptime)"
 
-load=$(cut -d' ' -f1 /proc/loadavg)
-awk -v l="$load" 'BEGIN { exit !(l >= 2) }' && echo "warning: load average $load >= 2, figures will be noisy" >&2
-
-CARGO_TARGET_DIR=$TARGET cargo build -q --release -p drydock-secrets --examples
-DD=$TARGET/release/examples/scan_dir
-DD_IMG=$TARGET/release/examples/scan_image_tar
+cargo build -q --release -p drydock-cli
+cargo build -q --release -p drydock-secrets --example engine_throughput
+DD=target/release/drydock
+ENGINE=target/release/examples/engine_throughput
 command -v trivy >/dev/null || bash ../shared/peers/install-trivy.sh
-DS=${DETECT_SECRETS:-/opt/drydock-peers/bin/detect-secrets}
-[ -x "$DS" ] || DS=""
 TRIVY_CACHE=$(mktemp -d)
-trap 'rm -rf "$TRIVY_CACHE"' EXIT
+DD_CACHE=$(mktemp -d)
+trap 'rm -rf "$TRIVY_CACHE" "$DD_CACHE"' EXIT
 python3 ../shared/peers/make-empty-javadb.py "$TRIVY_CACHE" >/dev/null 2>&1 || true
 TRIVY=(trivy --cache-dir "$TRIVY_CACHE" -q)
 TRIVY_FLAGS=(--skip-db-update --skip-java-db-update --offline-scan --skip-check-update --cache-backend memory
   --scanners secret --format json)
+DDF=(--cache-dir "$DD_CACHE" --no-cache -q)
 
 TREE=${1:-}
 if [ -z "$TREE" ]; then
@@ -40,7 +42,7 @@ if [ -z "$TREE" ]; then
     [ -d "$t" ] && { TREE=$t; break; }
   done
 fi
-ROOTFS=.test-cache/bench-rootfs
+ROOTFS_DIR=.test-cache/bench-rootfs
 IMAGE=.test-cache/bench/bench-docker.tar
 
 # run LABEL CMD... : median wall time and peak RSS over $RUNS runs; output of the last run in $OUT/LABEL.out
@@ -58,38 +60,51 @@ mb_of() { du -sb --apparent-size "$1" | awk '{print $1/1e6}'; }
 report() { # LABEL MB "wall rss" FINDINGS
   read -r wall rss <<<"$3"
   awk -v l="$1" -v mb="$2" -v w="$wall" -v r="$rss" -v f="$4" \
-    'BEGIN { printf "%-34s %8.2f s %7.0f MB/s %6.0f MB RSS %7s findings\n", l, w, (w > 0 ? mb / w : 0), r / 1024, f }'
+    'BEGIN { printf "%-38s %8.2f s %7.0f MB/s %6.0f MB RSS %7s findings\n", l, w, (w > 0 ? mb / w : 0), r / 1024, f }'
 }
 trivy_count() { python3 -c 'import json,sys
 d=json.load(open(sys.argv[1])); print(sum(len(r.get("Secrets") or []) for r in d.get("Results") or []))' "$1" 2>/dev/null || echo "?"; }
 ds_count() { python3 -c 'import json,sys
 d=json.load(open(sys.argv[1])); print(sum(len(v) for v in d.get("results", {}).values()))' "$1" 2>/dev/null || echo "?"; }
-dd_count() { sed -n 's/.*findings=\([0-9]*\).*/\1/p' "$1"; }
+dd_count() { python3 -c 'import json,sys
+d=json.load(open(sys.argv[1])); print(sum(1 for f in d["findings"] if f.get("kind") == "secret"))' "$1" 2>/dev/null || echo "?"; }
+seconds() { awk '{print $1}' <<<"$1"; }
 
-bench_dir() { # NAME DIR EXTRA_DD_FLAGS...
-  local name=$1 dir=$2; shift 2
-  local mb; mb=$(mb_of "$dir")
-  echo "== $name: $dir ($(printf %.0f "$mb") MB on disk, $(nproc) cores)"
-  report "drydock (1 thread)" "$mb" "$(run dd1-$name "$DD" "$dir" --threads 1 "$@")" "$(dd_count "$OUT/dd1-$name.out")"
-  report "drydock (all cores)" "$mb" "$(run dd-$name "$DD" "$dir" "$@")" "$(dd_count "$OUT/dd-$name.out")"
-  grep -o 'mb=[0-9.]*' "$OUT/dd-$name.out" | sed 's/^/  drydock read /'
-  local sub=fs; [ "$name" = rootfs ] && sub=rootfs
-  report "trivy $sub --scanners secret" "$mb" "$(run trivy-$name "${TRIVY[@]}" $sub "${TRIVY_FLAGS[@]}" "$dir")" \
-    "$(trivy_count "$OUT/trivy-$name.out")"
-  if [ -n "$DS" ] && [ "$name" != rootfs ]; then
-    # detect-secrets is single-threaded Python; one run (at most 20 min) is enough to place it.
-    RUNS=1 report "detect-secrets scan" "$mb" "$(cd "$dir" && RUNS=1 run ds-$name timeout 1200 "$DS" scan --all-files)" \
-      "$(ds_count "$OUT/ds-$name.out")"
+if [ -n "$TREE" ]; then
+  total=$(mb_of "$TREE")
+  eng=$("$ENGINE" "$TREE")
+  text=$(sed -n 's/.*mb=\([0-9.]*\).*/\1/p' <<<"$eng")
+  echo "== tree: $TREE ($(printf %.0f "$total") MB on disk, ${text} MB of text read, $(nproc) cores)"
+  echo "engine alone, 1 thread (best of 3):      $eng"
+  one=$(run dd1-tree taskset -c 0 "$DD" "${DDF[@]}" fs --scanners secret -f json "$TREE")
+  report "drydock fs, 1 core (taskset)" "$text" "$one" "$(dd_count "$OUT/dd1-tree.out")"
+  all=$(run dd-tree "$DD" "${DDF[@]}" fs --scanners secret -f json "$TREE")
+  report "drydock fs, $(nproc) cores" "$text" "$all" "$(dd_count "$OUT/dd-tree.out")"
+  tr=$(RUNS=1 run trivy-tree "${TRIVY[@]}" fs "${TRIVY_FLAGS[@]}" "$TREE")
+  report "trivy fs --scanners secret" "$text" "$tr" "$(trivy_count "$OUT/trivy-tree.out")"
+  awk -v a="$(seconds "$tr")" -v b="$(seconds "$all")" 'BEGIN { printf "  trivy / drydock (all cores): %.0fx\n", a / b }'
+  DS=/opt/drydock-peers/bin/detect-secrets
+  if [ "${DETECT_SECRETS:-0}" = 1 ] && [ -x "$DS" ]; then
+    ds=$(cd "$TREE" && RUNS=1 run ds-tree timeout 1200 "$DS" scan --all-files)
+    report "detect-secrets scan --all-files" "$text" "$ds" "$(ds_count "$OUT/ds-tree.out")"
   fi
-}
-
-[ -n "$TREE" ] && bench_dir tree "$TREE"
-[ -d "$ROOTFS" ] && bench_dir rootfs "$ROOTFS" --no-gitignore
+fi
 if [ -f "$IMAGE" ]; then
   mb=$(mb_of "$IMAGE")
   echo "== image, every layer: $IMAGE ($(printf %.0f "$mb") MB)"
-  report "drydock (per layer, 1 thread)" "$mb" "$(run dd-image "$DD_IMG" "$IMAGE")" "$(dd_count "$OUT/dd-image.out")"
-  report "trivy image --scanners secret" "$mb" \
-    "$(RUNS=1 run trivy-image "${TRIVY[@]}" image "${TRIVY_FLAGS[@]}" --input "$IMAGE")" "$(trivy_count "$OUT/trivy-image.out")"
+  img=$(run dd-image "$DD" "${DDF[@]}" image --input "$IMAGE" --scanners secret -f json)
+  report "drydock image --scanners secret" "$mb" "$img" "$(dd_count "$OUT/dd-image.out")"
+  ti=$(RUNS=1 run trivy-image "${TRIVY[@]}" image "${TRIVY_FLAGS[@]}" --input "$IMAGE")
+  report "trivy image --scanners secret" "$mb" "$ti" "$(trivy_count "$OUT/trivy-image.out")"
+  awk -v a="$(seconds "$ti")" -v b="$(seconds "$img")" 'BEGIN { printf "  trivy / drydock: %.0fx\n", a / b }'
 fi
-echo "outputs in $OUT (per-rule counts in dd-*.out)"
+if [ "${ROOTFS:-0}" = 1 ] && [ -d "$ROOTFS_DIR" ]; then
+  mb=$(mb_of "$ROOTFS_DIR")
+  echo "== image root filesystem: $ROOTFS_DIR ($(printf %.0f "$mb") MB)"
+  rf=$(run dd-rootfs "$DD" "${DDF[@]}" rootfs --scanners secret -f json "$ROOTFS_DIR")
+  report "drydock rootfs --scanners secret" "$mb" "$rf" "$(dd_count "$OUT/dd-rootfs.out")"
+  tr=$(RUNS=1 run trivy-rootfs "${TRIVY[@]}" rootfs "${TRIVY_FLAGS[@]}" "$ROOTFS_DIR")
+  report "trivy rootfs --scanners secret" "$mb" "$tr" "$(trivy_count "$OUT/trivy-rootfs.out")"
+fi
+echo "end: $(uptime)"
+echo "outputs in $OUT (drydock JSON reports in dd-*.out)"
