@@ -388,3 +388,33 @@ fn run_analyzers(
     }
     out.files.insert(path.to_string(), merged);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    /// Two big wanted files in two workers: the second waits until the first
+    /// is given back; one larger than the whole budget still gets through.
+    #[test]
+    fn read_budget_bounds_what_workers_hold_together() {
+        let first = READ_BUDGET.reserve(40 << 20);
+        let (tx, rx) = mpsc::channel();
+        let worker = std::thread::spawn(move || {
+            let r = READ_BUDGET.reserve(40 << 20);
+            tx.send(()).unwrap();
+            drop(r);
+            let huge = READ_BUDGET.reserve(200 << 20);
+            assert_eq!(huge.0, READ_BUDGET_BYTES);
+        });
+        assert!(
+            rx.recv_timeout(Duration::from_millis(300)).is_err(),
+            "the second 40 MiB file was let in beside the first"
+        );
+        drop(first);
+        rx.recv_timeout(Duration::from_secs(10))
+            .expect("the second file never got its reservation");
+        worker.join().unwrap();
+    }
+}
