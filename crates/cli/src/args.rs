@@ -180,10 +180,16 @@ pub enum Command {
     )]
     SbomScan(SbomScanArgs),
     /// Manage the vulnerability database
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  drydock db status\n  drydock db update --ecosystem Debian --ecosystem PyPI\n  drydock db import ./osv-advisories/"
+    )]
     Db(DbCommand),
     /// Audit a live system against the CIS benchmarks
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  drydock audit docker\n  drydock audit docker -f sarif=cis.sarif --exit-code 1"
+    )]
     Audit(AuditCommand),
     /// Inventory the Docker daemon's containers, images and published ports, and find sprawl
     #[command(
@@ -194,6 +200,7 @@ pub enum Command {
     #[command(after_help = "Examples:\n  drydock clean --cache")]
     Clean(CleanArgs),
     /// Print the version
+    #[command(after_help = "Examples:\n  drydock version")]
     Version,
 }
 
