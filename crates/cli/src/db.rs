@@ -1,8 +1,9 @@
 //! `drydock db import|update|status`.
 
 use crate::args::{DbCommand, GlobalArgs};
+use crate::output::Format;
 use anyhow::{Context, Result};
-use drydock_vulndb::{ImportOptions, Seed, UpdateOptions, default_db_path};
+use drydock_vulndb::{DbStatus, ImportOptions, Seed, UpdateOptions, default_db_path};
 use std::io::Write;
 use std::path::Path;
 
@@ -77,34 +78,51 @@ pub fn run(g: &GlobalArgs, cache_dir: &Path, cmd: &DbCommand) -> Result<u8> {
             } else {
                 drydock_vulndb::open_default(cache_dir)?.status()?
             };
-            let stdout = std::io::stdout();
-            let mut w = stdout.lock();
-            if g.format.iter().any(|f| f == "json") {
-                serde_json::to_writer_pretty(&mut w, &status)?;
-                writeln!(w)?;
-            } else {
-                writeln!(w, "database:   {}", status.path.display())?;
-                writeln!(w, "schema:     {}", status.schema_version)?;
-                writeln!(w, "built:      {}", status.built_at)?;
-                if let Some(age) = status.age_seconds {
-                    writeln!(w, "age:        {} days", age / 86_400)?;
-                }
-                writeln!(w, "hash:       {}", status.content_hash)?;
-                writeln!(w, "advisories: {}", status.advisories)?;
-                writeln!(w, "sources:")?;
-                for s in &status.sources {
-                    writeln!(w, "  {} ({}): {} records", s.name, s.kind, s.records)?;
-                }
-                writeln!(w, "ecosystems:")?;
-                for e in &status.ecosystems {
-                    writeln!(
-                        w,
-                        "  {:<20} {:>7} advisories {:>7} packages",
-                        e.ecosystem, e.advisories, e.packages
-                    )?;
+            // `-f json`, `-f json=PATH`, `-o PATH`: the same rules as a scan's report.
+            for out in crate::output::parse_formats(&g.format, g.output.as_deref(), "table")? {
+                let text = match out.format {
+                    Format::Json => serde_json::to_string_pretty(&status)? + "\n",
+                    Format::Table => status_table(&status)?,
+                    other => {
+                        return Err(crate::usage(format!(
+                            "db status writes table or json, not {other:?}"
+                        )));
+                    }
+                };
+                match &out.path {
+                    Some(p) => std::fs::write(p, text)
+                        .with_context(|| format!("writing {}", p.display()))?,
+                    None => std::io::stdout().lock().write_all(text.as_bytes())?,
                 }
             }
             Ok(0)
         }
     }
+}
+
+/// `db status` as text.
+fn status_table(status: &DbStatus) -> Result<String> {
+    use std::fmt::Write;
+    let mut w = String::new();
+    writeln!(w, "database:   {}", status.path.display())?;
+    writeln!(w, "schema:     {}", status.schema_version)?;
+    writeln!(w, "built:      {}", status.built_at)?;
+    if let Some(age) = status.age_seconds {
+        writeln!(w, "age:        {} days", age / 86_400)?;
+    }
+    writeln!(w, "hash:       {}", status.content_hash)?;
+    writeln!(w, "advisories: {}", status.advisories)?;
+    writeln!(w, "sources:")?;
+    for s in &status.sources {
+        writeln!(w, "  {} ({}): {} records", s.name, s.kind, s.records)?;
+    }
+    writeln!(w, "ecosystems:")?;
+    for e in &status.ecosystems {
+        writeln!(
+            w,
+            "  {:<20} {:>7} advisories {:>7} packages",
+            e.ecosystem, e.advisories, e.packages
+        )?;
+    }
+    Ok(w)
 }

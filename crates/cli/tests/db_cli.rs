@@ -346,3 +346,40 @@ fn import_dir_file_and_zip_then_scan() {
     assert!(err.contains("broken.zip"), "{err}");
     assert_eq!(scan(cache, proj.path()), (db, findings));
 }
+
+#[test]
+fn status_honours_output_and_format_paths() {
+    let cache = tempfile::tempdir().unwrap();
+    let cache = cache.path();
+    let out = tempfile::tempdir().unwrap();
+    let stdout_json = status_json(cache);
+    let read = |p: &Path| -> Value { serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap() };
+
+    let to_o = out.path().join("o.json");
+    let (printed, _) = ok(
+        cache,
+        &["db", "status", "-f", "json", "-o", to_o.to_str().unwrap()],
+    );
+    assert_eq!(printed, "", "-o FILE: nothing on stdout");
+    let to_eq = out.path().join("eq.json");
+    let (table, _) = ok(
+        cache,
+        &[
+            "db",
+            "status",
+            "-f",
+            &format!("json={}", to_eq.display()),
+            "-f",
+            "table",
+        ],
+    );
+    assert!(table.contains("ecosystems:"), "{table}");
+    for v in [read(&to_o), read(&to_eq)] {
+        assert_eq!(v["content_hash"], stdout_json["content_hash"]);
+        assert_eq!(v["sources"], stdout_json["sources"]);
+        assert_eq!(v["ecosystems"], stdout_json["ecosystems"]);
+    }
+    let (code, _, err) = run(cache, &["db", "status", "-f", "sarif"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("table or json"), "{err}");
+}
