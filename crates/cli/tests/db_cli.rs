@@ -246,9 +246,16 @@ fn update_status_conditional_corrupt_and_scan() {
         .collect();
     assert_eq!(unmarked, baseline_findings);
 
-    // Second update: a conditional request, answered 304, and the file is left alone.
+    // Second update, the mirror given by DRYDOCK_DB_MIRROR this time: a conditional request,
+    // answered 304, and the file is left alone.
     let bytes = std::fs::read(&db_file).unwrap();
-    let (_, err) = ok(cache, &update);
+    let out = drydock(cache)
+        .env("DRYDOCK_DB_MIRROR", &mirror)
+        .args(["db", "update", "--ecosystem", "PyPI"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
     assert!(err.contains("PyPI: Unchanged"), "{err}");
     assert!(err.contains("database unchanged"), "{err}");
     let seen = server.seen();
