@@ -3,7 +3,9 @@
 use crate::args::{DbCommand, GlobalArgs};
 use crate::output::Format;
 use anyhow::{Context, Result};
-use drydock_vulndb::{DbStatus, ImportOptions, Seed, UpdateOptions, default_db_path};
+use drydock_vulndb::{
+    DbStatus, ImportOptions, ImportWarning, Seed, UpdateOptions, default_db_path,
+};
 use std::io::Write;
 use std::path::Path;
 
@@ -20,9 +22,7 @@ pub fn run(g: &GlobalArgs, cache_dir: &Path, cmd: &DbCommand) -> Result<u8> {
                 ..ImportOptions::default()
             };
             let stats = drydock_vulndb::import_with(&db_path, paths, &opts)?;
-            for w in &stats.warnings {
-                tracing::warn!("{w:?}");
-            }
+            warn_all(&stats.warnings);
             if !g.quiet {
                 eprintln!(
                     "imported {} records from {} files ({} stored, {} withdrawn skipped, {} warnings) into {}\ndatabase {} built {}",
@@ -55,6 +55,7 @@ pub fn run(g: &GlobalArgs, cache_dir: &Path, cmd: &DbCommand) -> Result<u8> {
             );
             opts.seed = Seed::Baseline;
             let report = drydock_vulndb::update(&db_path, &opts)?;
+            warn_all(&report.warnings);
             if !g.quiet {
                 for s in &report.sources {
                     eprintln!("{}: {:?} ({})", s.ecosystem, s.outcome, s.url);
@@ -97,6 +98,13 @@ pub fn run(g: &GlobalArgs, cache_dir: &Path, cmd: &DbCommand) -> Result<u8> {
             }
             Ok(0)
         }
+    }
+}
+
+/// Records, or parts of them, that were skipped: each names its file or archive entry.
+fn warn_all(warnings: &[ImportWarning]) {
+    for w in warnings {
+        tracing::warn!("{}: {}", w.input, w.message);
     }
 }
 

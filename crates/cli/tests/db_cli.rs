@@ -312,6 +312,9 @@ fn import_dir_file_and_zip_then_scan() {
     for (name, bytes) in &recs[..2] {
         std::fs::write(dir.join(name), bytes).unwrap();
     }
+    // A record cut short: a warning naming the file, and the import goes on.
+    let cut = &recs[0].1[..recs[0].1.len() / 2];
+    std::fs::write(dir.join("cut.json"), cut).unwrap();
     let file = inputs.path().join(&recs[4].0);
     std::fs::write(&file, &recs[4].1).unwrap();
     let zip = inputs.path().join("PyPI-all.zip");
@@ -321,7 +324,15 @@ fn import_dir_file_and_zip_then_scan() {
     let mut args = vec!["db", "import"];
     args.extend(paths.iter().map(String::as_str));
     let (_, err) = ok(cache, &args);
-    assert!(err.contains("imported 5 records from 5 files"), "{err}");
+    assert!(
+        err.contains("imported 5 records from 6 files (5 stored, 0 withdrawn skipped, 1 warnings)"),
+        "{err}"
+    );
+    let cut_path = dir.join("cut.json");
+    assert!(
+        err.contains(&format!("{}: not an OSV record", cut_path.display())),
+        "{err}"
+    );
 
     let st = status_json(cache);
     assert_eq!(
