@@ -5,6 +5,7 @@
 use crate::engine::SecretScanner;
 use crate::{Error, ScanOutput, to_finding};
 use drydock_core::{Location, ScanWarning};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -70,8 +71,13 @@ pub fn scan_dir(root: &Path, opts: &DirOptions<'_>) -> Result<ScanOutput, Error>
     });
 
     let scanner = opts.scanner;
+    let (out_ref, root_ref) = (&out, &root);
     builder.build_parallel().run(|| {
-        Box::new(|entry| {
+        let (out, root) = (out_ref, root_ref);
+        // One read buffer per walker thread, reused for every file: no
+        // allocation, and no fresh pages to fault in, per file.
+        let mut buf: Vec<u8> = Vec::new();
+        Box::new(move |entry| {
             let warn = |input: String, message: String| {
                 if let Ok(mut o) = out.lock() {
                     o.warnings.push(ScanWarning { input, message });
@@ -89,7 +95,7 @@ pub fn scan_dir(root: &Path, opts: &DirOptions<'_>) -> Result<ScanOutput, Error>
             }
             let rel = entry
                 .path()
-                .strip_prefix(&root)
+                .strip_prefix(root)
                 .unwrap_or(entry.path())
                 .to_string_lossy()
                 .replace('\\', "/");
@@ -97,14 +103,16 @@ pub fn scan_dir(root: &Path, opts: &DirOptions<'_>) -> Result<ScanOutput, Error>
             if !scanner.wants(&rel, size) {
                 return ignore::WalkState::Continue;
             }
-            let content = match std::fs::read(entry.path()) {
-                Ok(c) => c,
-                Err(e) => {
-                    warn(rel, e.to_string());
-                    return ignore::WalkState::Continue;
-                }
-            };
-            let found = scanner.scan_bytes(&rel, &content);
+            buf.clear();
+            // `size` from the walk's lstat; `take` keeps a file that grew meanwhile within the cap.
+            let read = std::fs::File::open(entry.path())
+                .and_then(|f| f.take(scanner.max_file_size()).read_to_end(&mut buf));
+            if let Err(e) = read {
+                warn(rel, e.to_string());
+                return ignore::WalkState::Continue;
+            }
+            let content = &buf[..];
+            let found = scanner.scan_bytes(&rel, content);
             if let Ok(mut o) = out.lock() {
                 o.files += 1;
                 o.bytes += content.len() as u64;
