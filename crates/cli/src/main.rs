@@ -57,7 +57,7 @@ fn main() -> ExitCode {
             if broken_pipe {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", error_text(&e));
             ExitCode::from(if is_usage(&e) {
                 EXIT_USAGE
             } else {
@@ -65,6 +65,24 @@ fn main() -> ExitCode {
             })
         }
     }
+}
+
+/// The error and its causes joined with ": ", like `{:#}`, but without a cause
+/// whose text the message before it already ends with: the libraries' errors
+/// name their cause in their own message ("path: os error") and return it as
+/// `source()` too, which `{:#}` would print twice.
+fn error_text(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let part = cause.to_string();
+        if text.is_empty() {
+            text = part;
+        } else if !text.ends_with(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+    }
+    text
 }
 
 fn init_tracing(g: &GlobalArgs) {

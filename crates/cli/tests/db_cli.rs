@@ -401,3 +401,23 @@ fn status_honours_output_and_format_paths() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("table or json"), "{err}");
 }
+
+/// An input that does not exist: exit 3, the error names it, and the OS's reason
+/// is said once (the library error carries it in its message and as its source).
+#[test]
+fn missing_import_input_is_named_once() {
+    let cache = tempfile::tempdir().unwrap();
+    let missing = cache.path().join("no-such-records.json");
+    let (code, _, err) = run(cache.path(), &["db", "import", missing.to_str().unwrap()]);
+    assert_eq!(code, 3, "{err}");
+    let line = err
+        .lines()
+        .find(|l| l.starts_with("error: "))
+        .unwrap_or_else(|| panic!("no error line in:\n{err}"));
+    assert!(line.contains("no-such-records.json"), "{line}");
+    assert_eq!(
+        line.matches("No such file or directory").count(),
+        1,
+        "the cause is repeated: {line}"
+    );
+}
