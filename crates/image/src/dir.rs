@@ -84,7 +84,12 @@ pub fn scan_dir(
     });
 
     builder.build_parallel().run(|| {
-        Box::new(|entry| {
+        // Per walker thread: the read buffer and the wanted-analyzer list are
+        // reused from file to file instead of allocated per file.
+        let mut buf: Vec<u8> = Vec::new();
+        let mut wanted: Vec<&dyn Analyzer> = Vec::new();
+        let (files, symlinks, warnings, root_abs) = (&files, &symlinks, &warnings, &root_abs);
+        Box::new(move |entry| {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
@@ -97,40 +102,54 @@ pub fn scan_dir(
                     return ignore::WalkState::Continue;
                 }
             };
-            let Ok(rel) = entry.path().strip_prefix(&root_abs) else {
-                return ignore::WalkState::Continue;
-            };
-            let rel = rel.to_string_lossy().replace('\\', "/");
-            if rel.is_empty() {
-                return ignore::WalkState::Continue;
-            }
             let Some(ft) = entry.file_type() else {
                 return ignore::WalkState::Continue;
             };
             if !(ft.is_file() || ft.is_symlink()) {
                 return ignore::WalkState::Continue;
             }
-            let wanted: Vec<&dyn Analyzer> = if ft.is_file() {
-                // Size and mode come from the directory walk's metadata (lstat).
-                let (size, executable) = entry
-                    .metadata()
-                    .map(|m| {
-                        use std::os::unix::fs::PermissionsExt;
-                        (m.len(), m.permissions().mode() & 0o111 != 0)
-                    })
-                    .unwrap_or((0, false));
-                opts.analyzers
-                    .iter()
-                    .filter(|a| a.wants_file(&rel, size, executable))
-                    .map(|a| a.as_ref())
-                    .collect()
-            } else {
-                opts.analyzers
-                    .iter()
-                    .filter(|a| a.wants(&rel))
-                    .map(|a| a.as_ref())
-                    .collect()
+            let Ok(rel) = entry.path().strip_prefix(root_abs) else {
+                return ignore::WalkState::Continue;
             };
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            if rel.is_empty() {
+                return ignore::WalkState::Continue;
+            }
+            wanted.clear();
+            // The walk's lstat is the only stat of a file: its size decides the
+            // analyzers and the size limit; the read itself is bounded too.
+            let mut size = 0;
+            if ft.is_file() {
+                let executable = match entry.metadata() {
+                    Ok(m) => {
+                        use std::os::unix::fs::PermissionsExt;
+                        size = m.len();
+                        m.permissions().mode() & 0o111 != 0
+                    }
+                    Err(e) => {
+                        if let Ok(mut w) = warnings.lock() {
+                            w.push(ScanWarning {
+                                input: rel,
+                                message: format!("could not stat: {e}"),
+                            });
+                        }
+                        return ignore::WalkState::Continue;
+                    }
+                };
+                wanted.extend(
+                    opts.analyzers
+                        .iter()
+                        .filter(|a| a.wants_file(&rel, size, executable))
+                        .map(|a| a.as_ref()),
+                );
+            } else {
+                wanted.extend(
+                    opts.analyzers
+                        .iter()
+                        .filter(|a| a.wants(&rel))
+                        .map(|a| a.as_ref()),
+                );
+            }
             if wanted.is_empty() {
                 return ignore::WalkState::Continue;
             }
@@ -143,14 +162,20 @@ pub fn scan_dir(
                 }
                 return ignore::WalkState::Continue;
             }
-            let (out, warns) = analyze_file(entry.path(), &rel, &wanted);
-            if let Ok(mut w) = warnings.lock() {
+            let mut warns = Vec::new();
+            let out = analyze_file(entry.path(), &rel, size, &wanted, &mut buf, &mut warns);
+            if !warns.is_empty()
+                && let Ok(mut w) = warnings.lock()
+            {
                 w.extend(warns);
             }
             if let Some(p) = opts.progress {
                 p.advance(1);
             }
+            // A directory has no layers to shadow: a file that yields nothing
+            // needs no entry in the merged view.
             if let Some(out) = out
+                && !out.is_empty()
                 && let Ok(mut f) = files.lock()
             {
                 f.insert(rel, out);
@@ -197,44 +222,55 @@ pub fn scan_dir(
     })
 }
 
+/// Largest read buffer a walker thread keeps between files.
+const KEPT_BUFFER: usize = 4 << 20;
+
+/// Reads `path` (of `size` bytes by the walk's lstat) into `buf` and runs the
+/// analyzers on it. The file is opened without following a symlink (it may
+/// have been swapped for one since the walk) nor blocking (nor for a FIFO).
 fn analyze_file(
     path: &Path,
     rel: &str,
+    size: u64,
     wanted: &[&dyn Analyzer],
-) -> (Option<FileOutput>, Vec<ScanWarning>) {
-    let mut warnings = Vec::new();
+    buf: &mut Vec<u8>,
+    warnings: &mut Vec<ScanWarning>,
+) -> Option<FileOutput> {
     let max = wanted.iter().map(|a| a.max_size()).max().unwrap_or(0);
-    let size = match fs::symlink_metadata(path) {
-        Ok(m) => m.len(),
-        Err(e) => {
-            warnings.push(ScanWarning {
-                input: rel.to_string(),
-                message: format!("could not stat: {e}"),
-            });
-            return (None, warnings);
-        }
+    let too_large = |size: u64| ScanWarning {
+        input: rel.to_string(),
+        message: format!("file of {size} bytes is larger than the {max}-byte limit; skipped"),
     };
     if size > max {
-        warnings.push(ScanWarning {
-            input: rel.to_string(),
-            message: format!("file of {size} bytes is larger than the {max}-byte limit; skipped"),
-        });
-        return (None, warnings);
+        warnings.push(too_large(size));
+        return None;
     }
-    let mut buf = Vec::with_capacity(size as usize);
-    if let Err(e) = fs::File::open(path).and_then(|f| f.take(max).read_to_end(&mut buf)) {
+    buf.clear();
+    if buf.capacity() > KEPT_BUFFER {
+        buf.shrink_to(KEPT_BUFFER);
+    }
+    // `size <= max` here, so the reservation is bounded by the analyzers' limit.
+    buf.reserve(size as usize);
+    let read = open_no_follow(path).and_then(|f| f.take(max.saturating_add(1)).read_to_end(buf));
+    if let Err(e) = read {
         warnings.push(ScanWarning {
             input: rel.to_string(),
             message: format!("could not read: {e}"),
         });
-        return (None, warnings);
+        return None;
     }
+    // The file grew past the limit after the walk saw it.
+    if buf.len() as u64 > max {
+        warnings.push(too_large(buf.len() as u64));
+        return None;
+    }
+    let buf = &buf[..];
     let mut merged = FileOutput::default();
     for a in wanted {
         if buf.len() as u64 > a.max_size() {
             continue;
         }
-        match a.analyze(rel, &buf) {
+        match a.analyze(rel, buf) {
             Ok(o) => {
                 if merged.os.is_none() {
                     merged.os = o.os;
@@ -257,5 +293,52 @@ fn analyze_file(
             }),
         }
     }
-    (Some(merged), warnings)
+    Some(merged)
+}
+
+/// Opens a file for reading, failing on a symlink (`ELOOP`) instead of
+/// following it, and never waiting on a FIFO.
+fn open_no_follow(path: &Path) -> std::io::Result<fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    // No fstat after the open: a device swapped in is read only up to the
+    // limit (then reported as too large), a FIFO gives EAGAIN or nothing.
+    fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_no_follow_refuses_symlinks_and_never_blocks_on_fifos() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("target");
+        fs::write(&target, b"outside").unwrap();
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let err = open_no_follow(&link).unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(libc::ELOOP), "{err}");
+
+        let mut s = String::new();
+        open_no_follow(&target)
+            .unwrap()
+            .read_to_string(&mut s)
+            .unwrap();
+        assert_eq!(s, "outside");
+
+        // A FIFO with no writer: a blocking open would hang here forever.
+        let fifo = dir.path().join("fifo");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: `c` is a valid NUL-terminated path for the call's duration.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let mut buf = Vec::new();
+        let n = open_no_follow(&fifo)
+            .unwrap()
+            .read_to_end(&mut buf)
+            .unwrap();
+        assert_eq!(n, 0);
+    }
 }
