@@ -182,3 +182,24 @@ fn local_packages_and_parent_poms_in_a_source_tree() {
         ]
     );
 }
+
+/// A cataloger's warning names the file once: as the warning's input, not again
+/// at the head of its message (analyzers name the file because they also run on
+/// bare bytes).
+#[test]
+fn analyzer_warnings_name_the_file_once() {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(t.path().join("lib")).unwrap();
+    std::fs::write(t.path().join("lib/fake.jar"), b"this is not a zip archive").unwrap();
+    let r = fs_json(t.path(), &[]);
+    let warnings: Vec<(&str, &str)> = r["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| (w["input"].as_str().unwrap(), w["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    let (input, message) = warnings[0];
+    assert_eq!(input, "lib/fake.jar");
+    assert!(message.starts_with("not a readable zip archive"), "{message}");
+}

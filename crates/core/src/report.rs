@@ -63,6 +63,27 @@ pub struct ScanWarning {
     pub message: String,
 }
 
+impl ScanWarning {
+    /// An analyzer's warning about the file at `path` (inside the artifact),
+    /// reported against `input`. Analyzers name the file in their message
+    /// (they are also used on bare bytes); that leading `path: ` is dropped so
+    /// the report does not say it twice. A more specific location, such as a
+    /// jar nested in this one (`app.war!/lib/x.jar: …`), is kept.
+    pub fn from_analyzer(input: impl Into<String>, path: &str, message: String) -> Self {
+        let message = match message
+            .strip_prefix(path)
+            .and_then(|m| m.strip_prefix(": "))
+        {
+            Some(rest) if !rest.is_empty() => rest.to_string(),
+            _ => message,
+        };
+        ScanWarning {
+            input: input.into(),
+            message,
+        }
+    }
+}
+
 /// What is in the artifact.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Inventory {
@@ -198,4 +219,25 @@ pub struct Report {
     pub warnings: Vec<ScanWarning>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub db: Option<DbInfo>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ScanWarning;
+
+    #[test]
+    fn analyzer_warning_names_the_file_once() {
+        let w = ScanWarning::from_analyzer("l1:a/b.jar", "a/b.jar", "a/b.jar: not a zip".into());
+        assert_eq!(
+            (w.input.as_str(), w.message.as_str()),
+            ("l1:a/b.jar", "not a zip")
+        );
+        let nested =
+            ScanWarning::from_analyzer("a/b.war", "a/b.war", "a/b.war!/x.jar: not a zip".into());
+        assert_eq!(nested.message, "a/b.war!/x.jar: not a zip");
+        let other = ScanWarning::from_analyzer("a/b.jar", "a/b.jar", "no version".into());
+        assert_eq!(other.message, "no version");
+        let bare = ScanWarning::from_analyzer("a/b.jar", "a/b.jar", "a/b.jar: ".into());
+        assert_eq!(bare.message, "a/b.jar: ");
+    }
 }

@@ -281,10 +281,7 @@ fn analyze_file(
                 merged.packages.extend(o.packages);
                 merged.findings.extend(o.findings);
                 for w in o.warnings {
-                    warnings.push(ScanWarning {
-                        input: rel.to_string(),
-                        message: w,
-                    });
+                    warnings.push(ScanWarning::from_analyzer(rel, rel, w));
                 }
             }
             Err(e) => warnings.push(ScanWarning {

@@ -381,10 +381,11 @@ fn run_analyzers(
         }
     }
     for w in std::mem::take(&mut merged.warnings) {
-        out.warnings.push(ScanWarning {
-            input: format!("{layer_name}:{path}"),
-            message: w,
-        });
+        out.warnings.push(ScanWarning::from_analyzer(
+            format!("{layer_name}:{path}"),
+            path,
+            w,
+        ));
     }
     out.files.insert(path.to_string(), merged);
 }
