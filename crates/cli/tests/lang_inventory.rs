@@ -201,5 +201,8 @@ fn analyzer_warnings_name_the_file_once() {
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     let (input, message) = warnings[0];
     assert_eq!(input, "lib/fake.jar");
-    assert!(message.starts_with("not a readable zip archive"), "{message}");
+    assert!(
+        message.starts_with("not a readable zip archive"),
+        "{message}"
+    );
 }
