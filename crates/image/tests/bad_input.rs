@@ -46,6 +46,20 @@ fn probe() -> Vec<Box<dyn Analyzer>> {
     vec![Box::new(Probe)]
 }
 
+/// Options of a scan on one thread with default limits.
+fn one_thread<'a>(
+    analyzers: &'a [Box<dyn Analyzer>],
+    cache: Option<&'a drydock_image::LayerCache>,
+) -> RunOptions<'a> {
+    RunOptions {
+        analyzers,
+        cache,
+        limits: Limits::default(),
+        threads: 1,
+        progress: None,
+    }
+}
+
 fn names(la: &drydock_image::LayerAnalysis) -> Vec<String> {
     la.files.keys().cloned().collect()
 }
@@ -180,13 +194,7 @@ fn hard_links_to_wanted_files_are_analyzed() {
 fn invalid_manifests_and_archives_name_the_input() {
     let dir = tempfile::tempdir().unwrap();
     let a = probe();
-    let opts = RunOptions {
-        analyzers: &a,
-        cache: None,
-        limits: Limits::default(),
-        threads: 1,
-        progress: None,
-    };
+    let opts = one_thread(&a, None);
     // Not a tar.
     let p = dir.path().join("notatar.tar");
     std::fs::write(&p, vec![7u8; 4096]).unwrap();
@@ -300,6 +308,26 @@ fn ten_gigabyte_sparse_files_are_never_read() {
     assert!(!s.warnings.iter().any(|w| w.input == "unwanted-huge"));
 }
 
+/// One layer: `usr/lib/big.so` (no analyzer wants it) holding `filler`, with the
+/// wanted files `around` it, the first before, the others after.
+fn image_with_filler(filler: &[u8], around: &[&str]) -> Image {
+    let mut layer = LayerBuilder::new();
+    for (i, name) in around.iter().enumerate() {
+        if i == 1 {
+            layer = layer.file("usr/lib/big.so", filler);
+        }
+        layer = layer.file(name, name.as_bytes());
+    }
+    if around.len() < 2 {
+        layer = layer.file("usr/lib/big.so", filler);
+    }
+    Image {
+        layers: vec![layer.finish("ADD rootfs.tar /")],
+        architecture: "amd64".into(),
+        env: vec![],
+    }
+}
+
 /// Files no analyzer wants are skipped without being copied, but still hashed:
 /// one flipped byte deep inside such a file of an uncompressed `docker save`
 /// layer is a digest mismatch naming the layer, and nothing reaches the cache.
@@ -308,29 +336,13 @@ fn corruption_in_a_skipped_file_of_an_uncompressed_layer_is_a_digest_mismatch() 
     let dir = tempfile::tempdir().unwrap();
     // Several MiB of data no analyzer wants, spanning many hashing chunks.
     let filler: Vec<u8> = (0..5_000_000u32).map(|i| (i % 251) as u8).collect();
-    let img = Image {
-        layers: vec![
-            LayerBuilder::new()
-                .file("want-a", b"aaaa")
-                .file("usr/lib/big.so", &filler)
-                .file("want-b", b"bb")
-                .finish("ADD rootfs.tar /"),
-        ],
-        architecture: "amd64".into(),
-        env: vec![],
-    };
+    let img = image_with_filler(&filler, &["want-a", "want-b"]);
     let archive = dir.path().join("img.tar");
     img.write_docker_archive_classic(&archive, "t:1");
     let cache_dir = dir.path().join("cache");
     let cache = drydock_image::LayerCache::new(&cache_dir, "probe-1");
     let a = probe();
-    let opts = RunOptions {
-        analyzers: &a,
-        cache: Some(&cache),
-        limits: Limits::default(),
-        threads: 1,
-        progress: None,
-    };
+    let opts = one_thread(&a, Some(&cache));
     // Intact: both wanted files are read on either side of the skipped one.
     let scan = scan_input(&archive, None, &Platform::default(), &opts).unwrap();
     let found: Vec<&str> = scan.merged.files.iter().map(|f| f.path.as_str()).collect();
@@ -352,4 +364,55 @@ fn corruption_in_a_skipped_file_of_an_uncompressed_layer_is_a_digest_mismatch() 
     assert_eq!(*expected, img.layers[0].diff_id(), "{err}");
     assert!(blob.contains("layer.tar"), "{err}");
     assert!(cache.get(&img.layers[0].diff_id()).is_none());
+}
+
+/// A `docker save` archive cut short inside a layer (its manifest kept, the
+/// layer's range running past the end of the file): the scan reports the short
+/// read, naming the archive and the layer, and keeps what was read.
+#[test]
+fn an_archive_cut_inside_a_layer_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let filler: Vec<u8> = (0..3_000_000u32).map(|i| (i % 253) as u8).collect();
+    let img = image_with_filler(&filler, &["want-a"]);
+    let written = dir.path().join("written.tar");
+    img.write_docker_archive_classic(&written, "t:1");
+    // The same archive with the layer last, so cutting it keeps the manifest.
+    let archive = dir.path().join("img.tar");
+    let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
+    for e in tar::Archive::new(std::fs::File::open(&written).unwrap())
+        .entries()
+        .unwrap()
+    {
+        let mut e = e.unwrap();
+        let path = e.path().unwrap().to_string_lossy().into_owned();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut e, &mut data).unwrap();
+        entries.push((path, data));
+    }
+    entries.sort_by_key(|(p, _)| p.ends_with("layer.tar"));
+    let mut b = tar::Builder::new(Vec::new());
+    for (path, data) in &entries {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        b.append_data(&mut h, path, &data[..]).unwrap();
+    }
+    let bytes = b.into_inner().unwrap();
+    let at = bytes
+        .windows(64)
+        .position(|w| w == &filler[1_000_000..1_000_064])
+        .unwrap();
+    std::fs::write(&archive, &bytes[..at]).unwrap();
+    let a = probe();
+    let opts = one_thread(&a, None);
+    let scan = scan_input(&archive, None, &Platform::default(), &opts).unwrap();
+    assert!(
+        scan.warnings.iter().any(|w| w.input.contains("img.tar")
+            && w.input.contains("layer.tar")
+            && w.message.contains("to the end")),
+        "{:?}",
+        scan.warnings
+    );
+    let found: Vec<&str> = scan.merged.files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(found, ["want-a"]);
 }
