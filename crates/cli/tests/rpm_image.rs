@@ -286,7 +286,7 @@ fn rpm_vercmp(pairs: &[(String, String)]) -> Vec<i32> {
 /// (ALSA id, package, installed EVR, fixed EVR) the AlmaLinux 9 records give
 /// for the installed packages, decided by rpm's version comparison.
 fn expected_findings() -> BTreeSet<(String, String, String, String)> {
-    let dir = kit::workspace_root().join("../shared/vulndata/osv/AlmaLinux/almalinux9");
+    let dir = kit::workspace_root().join("crates/cli/tests/data/osv/AlmaLinux9");
     let installed: Vec<&Rpm> = BASE.iter().chain(UPPER).collect();
     // (id, package, installed, introduced, fixed)
     let mut candidates = Vec::new();
