@@ -137,7 +137,8 @@ fn docker_socket(services: &[Service<'_>], out: &mut Out) {
 /// Host directories whose bind mount exposes the host (the runtime's own
 /// directories are DD-DC-004's).
 fn is_sensitive(src: &str) -> bool {
-    let p = src.trim_end_matches('/');
+    let p = crate::kubernetes::host_path_normal(src);
+    let p = p.as_str();
     [
         "/etc",
         "/proc",

@@ -553,9 +553,32 @@ fn host_path(ctx: &Ctx<'_>, out: &mut Out) {
     }
 }
 
-/// Paths that hand the container the node's container runtime.
+/// A host path as the kernel resolves it, lexically: `//`, `.` and `..` folded
+/// and trailing slashes dropped, so `/var/run/../run/docker.sock/` and `//etc`
+/// are judged as `/run/docker.sock` and `/etc`. Relative paths (Compose `./x`)
+/// are only trimmed: they resolve against a project directory we do not know.
+pub(crate) fn host_path_normal(path: &str) -> String {
+    if !path.starts_with('/') {
+        return path.trim_end_matches('/').to_string();
+    }
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+/// Paths that hand the container the node's container runtime (the host's
+/// root holds them all).
 pub(crate) fn is_runtime_socket(path: &str) -> bool {
-    let p = path.trim_end_matches('/');
+    let p = host_path_normal(path);
+    let p = p.as_str();
     p.ends_with("docker.sock")
         || p.ends_with("containerd.sock")
         || p.ends_with("crio.sock")
@@ -1388,6 +1411,13 @@ mod tests {
     #[test]
     fn runtime_sockets() {
         assert!(is_runtime_socket("/var/run/docker.sock"));
+        assert!(is_runtime_socket("/"));
+        assert!(is_runtime_socket("//"));
+        assert!(is_runtime_socket("/var/run/../run/docker.sock/"));
+        assert!(is_runtime_socket("/srv/../var/lib/docker"));
+        assert_eq!(host_path_normal("/a/./b//c/../d/"), "/a/b/d");
+        assert_eq!(host_path_normal("/../.."), "/");
+        assert_eq!(host_path_normal("./data/"), "./data");
         assert!(is_runtime_socket("/run/containerd/containerd.sock"));
         assert!(!is_runtime_socket("/var/log"));
     }
