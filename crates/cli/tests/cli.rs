@@ -439,3 +439,77 @@ fn secrets_in_deleted_layers_and_image_config() {
         "{findings:?}"
     );
 }
+
+/// A directory the scanning user cannot list (here: mode 0, and drydock run as
+/// `nobody`, since root reads anything) is a warning naming it; the package,
+/// secret and misconfiguration scans of everything else go on.
+#[test]
+fn unreadable_directories_are_warnings_and_the_scan_goes_on() {
+    use std::os::unix::fs::PermissionsExt;
+    let open = |p: &Path, mode: u32| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    let cache = tempfile::tempdir().unwrap();
+    open(cache.path(), 0o777);
+    let dir = tempfile::tempdir().unwrap();
+    open(dir.path(), 0o755);
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM debian:12\nRUN curl -fsSL https://get.example.com | sh\nUSER 1000\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("requirements.txt"), "jinja2==2.10\n").unwrap();
+    let locked = dir.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::write(locked.join("Dockerfile"), "FROM x\nUSER root\n").unwrap();
+    open(&locked, 0o000);
+    let out = std::process::Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(assert_cmd::cargo::cargo_bin("drydock"))
+        .arg("--cache-dir")
+        .arg(cache.path())
+        .arg("fs")
+        .arg(dir.path())
+        .args(["--scanners", "vuln,secret,misconfig", "-f", "json", "-q"])
+        .output()
+        .unwrap();
+    open(&locked, 0o755);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<(&str, &str)> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["id"].as_str().unwrap(),
+                f["location"]["path"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(ids.contains(&("DD-DF-007", "Dockerfile")), "{ids:?}");
+    assert!(
+        ids.iter().any(|(_, p)| p.ends_with("requirements.txt")),
+        "the vulnerability scan went on: {ids:?}"
+    );
+    assert!(!ids.iter().any(|(_, p)| p.contains("locked")), "{ids:?}");
+    let warned: Vec<&str> = r["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["input"] == "locked")
+        .map(|w| w["message"].as_str().unwrap())
+        .collect();
+    // One from the package walk, one from the misconfiguration walk.
+    assert_eq!(warned.len(), 2, "{}", r["warnings"]);
+    assert!(
+        warned
+            .iter()
+            .all(|m| *m == "could not read: Permission denied (os error 13)"),
+        "{warned:?}"
+    );
+}

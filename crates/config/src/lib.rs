@@ -58,8 +58,6 @@ pub enum ConfigError {
         #[source]
         source: std::io::Error,
     },
-    #[error("cannot walk {}: {message}", path.display())]
-    Walk { path: PathBuf, message: String },
     #[error("policy {}: {message}", path.display())]
     Policy { path: PathBuf, message: String },
     #[error("{path}: policy evaluation failed: {message}")]
@@ -402,8 +400,8 @@ impl ConfigScanner {
     /// sees every Kubernetes file of the tree at once. Paths in findings are
     /// relative to `root`, `/`-separated (`root` itself when it is a file).
     /// A file that cannot be read or parsed (an unrendered Helm template, say)
-    /// becomes a warning naming it and the scan goes on; walking errors and
-    /// policy evaluation errors stop it.
+    /// becomes a warning naming it and the scan goes on, and so does a
+    /// directory that cannot be listed; policy evaluation errors stop it.
     pub fn scan_dir_report(&self, root: &Path) -> Result<DirScan, ConfigError> {
         let mut scan = DirScan::default();
         if root.is_file() {
@@ -422,17 +420,28 @@ impl ConfigScanner {
         }
         let mut paths = Vec::new();
         // `.gitignore` counts even outside a git checkout (an unpacked tarball, a CI cache).
-        // Hidden directories are walked (`.devcontainer/Dockerfile`), `.git` is not.
+        // Hidden directories are walked (`.devcontainer/Dockerfile`), `.git` is not,
+        // and neither are the kernel's virtual trees of a live root (`rootfs /`).
+        let live_root = std::fs::canonicalize(root).is_ok_and(|r| r == Path::new("/"));
         let walker = ignore::WalkBuilder::new(root)
             .require_git(false)
             .hidden(false)
-            .filter_entry(|e| e.file_name() != ".git")
+            .filter_entry(move |e| {
+                e.file_name() != ".git"
+                    && !(live_root
+                        && e.depth() == 1
+                        && matches!(e.file_name().to_str(), Some("proc" | "sys" | "dev")))
+            })
             .build();
         for entry in walker {
-            let entry = entry.map_err(|e| ConfigError::Walk {
-                path: root.to_path_buf(),
-                message: e.to_string(),
-            })?;
+            // An unreadable directory or file is a warning; the rest is scanned.
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    scan.warnings.push(ScanWarning::from_walk(root, &e));
+                    continue;
+                }
+            };
             if !entry.file_type().is_some_and(|t| t.is_file()) {
                 continue;
             }

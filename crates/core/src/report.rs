@@ -2,6 +2,7 @@
 
 use crate::{LayerRef, Location, OsInfo, Package, Severity};
 use serde::{Deserialize, Serialize};
+use std::path::Path;
 
 /// Bumped on any incompatible change of the JSON output (docs/json-format.md).
 pub const REPORT_SCHEMA_VERSION: u32 = 1;
@@ -80,6 +81,41 @@ impl ScanWarning {
         ScanWarning {
             input: input.into(),
             message,
+        }
+    }
+
+    /// A directory walk under `root` met something it could not read: the
+    /// warning names the path the error is about, relative to `root` as the
+    /// walkers' other warnings are (else `root` itself), and gives the cause
+    /// once, without the path again.
+    pub fn from_walk(root: &Path, e: &ignore::Error) -> Self {
+        fn path(e: &ignore::Error) -> Option<&Path> {
+            match e {
+                ignore::Error::WithPath { path, .. } => Some(path),
+                ignore::Error::WithDepth { err, .. }
+                | ignore::Error::WithLineNumber { err, .. } => path(err),
+                ignore::Error::Loop { child, .. } => Some(child),
+                _ => None,
+            }
+        }
+        // The deepest cause: walkdir wraps the OS error in one that names the path.
+        let cause = match e.io_error() {
+            Some(io) => {
+                let mut cause: &dyn std::error::Error = io;
+                while let Some(next) = cause.source() {
+                    cause = next;
+                }
+                cause.to_string()
+            }
+            None => e.to_string(),
+        };
+        let input = match path(e).map(|p| p.strip_prefix(root).unwrap_or(p)) {
+            Some(rel) if !rel.as_os_str().is_empty() => rel.display().to_string(),
+            _ => root.display().to_string(),
+        };
+        ScanWarning {
+            input,
+            message: format!("could not read: {cause}"),
         }
     }
 }

@@ -94,10 +94,7 @@ pub fn scan_dir(
                 Ok(e) => e,
                 Err(e) => {
                     if let Ok(mut w) = warnings.lock() {
-                        w.push(ScanWarning {
-                            input: root_abs.display().to_string(),
-                            message: format!("could not read: {e}"),
-                        });
+                        w.push(ScanWarning::from_walk(root_abs, &e));
                     }
                     return ignore::WalkState::Continue;
                 }

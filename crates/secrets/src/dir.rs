@@ -86,7 +86,8 @@ pub fn scan_dir(root: &Path, opts: &DirOptions<'_>) -> Result<ScanOutput, Error>
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    warn(root.display().to_string(), e.to_string());
+                    let w = ScanWarning::from_walk(root, &e);
+                    warn(w.input, w.message);
                     return ignore::WalkState::Continue;
                 }
             };
