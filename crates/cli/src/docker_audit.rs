@@ -23,7 +23,11 @@ fn scan_cache(g: &GlobalArgs, warnings: &mut Vec<ScanWarning>) -> Option<ScanCac
     // The default scan (vulnerabilities) and one with the secret scanner too.
     let mut caches = Vec::new();
     for secrets in [false, true] {
-        match crate::scan_analyzers(g, secrets) {
+        let wanted = crate::Wanted {
+            secrets,
+            languages: true,
+        };
+        match crate::scan_analyzers(g, wanted) {
             Ok(a) => caches.push(LayerCache::new(
                 &root,
                 &drydock_core::analyze::analyzers_fingerprint(&a),

@@ -310,6 +310,21 @@ fn scan_and_report(g: &GlobalArgs, target: Target, defaults: Defaults) -> Result
     // Everything the user could get wrong is checked before the long work.
     let outputs = output::parse_formats(&g.format, g.output.as_deref(), defaults.format)?;
     let scanners = scanners(g, &defaults)?;
+    // Language packages are looked for only when something uses them, as
+    // Trivy does: matching, an SBOM, or an inventory-only run (`drydock sbom`).
+    // A secret- or misconfiguration-only scan still reads the OS packages.
+    let languages = scanners.vuln
+        || !(scanners.secret || scanners.misconfig)
+        || outputs.iter().any(|o| {
+            matches!(
+                o.format,
+                output::Format::CycloneDx | output::Format::SpdxJson
+            )
+        });
+    let wanted = Wanted {
+        secrets: scanners.secret,
+        languages,
+    };
     let cwd = std::env::current_dir().context("reading the working directory")?;
     let policy = policy(g, &cwd)?;
     let cache_root = cache_dir(g);
@@ -377,7 +392,7 @@ fn scan_and_report(g: &GlobalArgs, target: Target, defaults: Defaults) -> Result
             } else {
                 None
             };
-            let mut scan = inventory_scan(g, ScanTarget::Image(a), &cache_root, scanners.secret)?;
+            let mut scan = inventory_scan(g, ScanTarget::Image(a), &cache_root, wanted)?;
             if let (Some(sc), Some(cfg)) = (secrets.as_ref(), scan.artifact.config.as_mut()) {
                 extra_findings.extend(scanners::image_config_secrets(sc, cfg));
             }
@@ -397,8 +412,7 @@ fn scan_and_report(g: &GlobalArgs, target: Target, defaults: Defaults) -> Result
                 extra_findings.extend(f);
                 extra_warnings.extend(w);
             }
-            let mut scan =
-                inventory_scan(g, ScanTarget::Dir(dir, kind), &cache_root, scanners.secret)?;
+            let mut scan = inventory_scan(g, ScanTarget::Dir(dir, kind), &cache_root, wanted)?;
             extra_findings.extend(scan.findings.iter().cloned());
             let (inventory, linked) = merged_inventory(&scan.merged);
             scan.warnings.extend(linked);
@@ -452,10 +466,24 @@ pub(crate) fn merged_inventory(
     )
 }
 
+/// Which analyzers a scan runs besides OS detection and the OS packages.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Wanted {
+    pub secrets: bool,
+    pub languages: bool,
+}
+
 /// The analyzers of a scan; their fingerprint names the layer cache it uses.
-fn scan_analyzers(g: &GlobalArgs, secrets: bool) -> Result<Vec<Box<dyn drydock_core::Analyzer>>> {
-    let mut analyzers = drydock_catalog::all_analyzers();
-    if secrets {
+pub(crate) fn scan_analyzers(
+    g: &GlobalArgs,
+    wanted: Wanted,
+) -> Result<Vec<Box<dyn drydock_core::Analyzer>>> {
+    let mut analyzers = if wanted.languages {
+        drydock_catalog::all_analyzers()
+    } else {
+        drydock_catalog::os::analyzers()
+    };
+    if wanted.secrets {
         let key = format!(
             "{:?}|{:?}|{}",
             g.scan.disable_rules, g.scan.secret_rules, g.scan.show_secrets
@@ -473,9 +501,9 @@ fn inventory_scan(
     g: &GlobalArgs,
     target: ScanTarget,
     cache_root: &Path,
-    secrets: bool,
+    wanted: Wanted,
 ) -> Result<ImageScan> {
-    let analyzers = scan_analyzers(g, secrets)?;
+    let analyzers = scan_analyzers(g, wanted)?;
     let fingerprint = drydock_core::analyze::analyzers_fingerprint(&analyzers);
     let cache = LayerCache::new(cache_root, &fingerprint);
     let bar = progress::Bar::new(g.quiet);

@@ -513,3 +513,52 @@ fn unreadable_directories_are_warnings_and_the_scan_goes_on() {
         "{warned:?}"
     );
 }
+
+/// A secret-only scan reads no lockfiles (Trivy's behaviour: language packages
+/// only for matching or an SBOM); asking for an SBOM format brings them back.
+#[test]
+fn secret_only_scans_skip_language_packages_unless_an_sbom_is_asked_for() {
+    let cache = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("requirements.txt"), "jinja2==2.10\n").unwrap();
+    let key_id = format!("AKIA{}", "Q7RT2LMXW4ZPJKDA");
+    let secret = format!("{}{}", "q8Zr3LwT0vNfY2mXc7Hb/", "K4sJdP9uGe1Ra6WtVyE5");
+    std::fs::write(
+        dir.path().join(".env"),
+        format!("AWS_ACCESS_KEY_ID={key_id}\nAWS_SECRET_ACCESS_KEY={secret}\n"),
+    )
+    .unwrap();
+    let scan = |format: &str| {
+        run_json(drydock(cache.path()).arg("fs").arg(dir.path()).args([
+            "--scanners",
+            "secret",
+            "-f",
+            format,
+            "-q",
+        ]))
+    };
+    let r = scan("json");
+    assert!(
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["id"] == "aws-access-key-id"),
+        "{}",
+        r["findings"]
+    );
+    assert_eq!(
+        r["inventory"]["packages"],
+        serde_json::json!([]),
+        "{}",
+        r["inventory"]
+    );
+    let sbom = scan("cyclonedx");
+    let names: Vec<&str> = sbom["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert!(names.contains(&"jinja2"), "{names:?}");
+}
