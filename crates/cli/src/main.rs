@@ -513,7 +513,10 @@ fn inventory_scan(
             let opts = RunOptions {
                 analyzers: &analyzers,
                 cache: if g.no_cache { None } else { Some(&cache) },
-                limits: drydock_image::Limits::default(),
+                limits: drydock_image::Limits {
+                    spill_dir: spill_dir(cache_root),
+                    ..drydock_image::Limits::default()
+                },
                 threads: 0,
                 progress: bar.as_progress(),
             };
@@ -548,6 +551,16 @@ fn inventory_scan(
     };
     bar.finish();
     Ok(scan)
+}
+
+/// `tmp/` of the cache directory, where layer files too large to hold are
+/// copied for the binary catalogers (unnamed files, gone when closed); `None`
+/// when it cannot be made, and then such files are read whole.
+fn spill_dir(cache_root: &Path) -> Option<&'static Path> {
+    let dir = cache_root.join("tmp");
+    std::fs::create_dir_all(&dir).ok()?;
+    // Once per scan, for the life of the process.
+    Some(Box::leak(dir.into_boxed_path()))
 }
 
 /// Matches the inventory against the vulnerability database (the user's, else

@@ -206,3 +206,87 @@ fn analyzer_warnings_name_the_file_once() {
         "{message}"
     );
 }
+
+/// A Go binary larger than the read budget (a real one, padded with trailing
+/// bytes as big binaries with embedded assets are) inside an image: read by
+/// ranges from a spill file in the cache's tmp/, its modules still found, and
+/// nothing left in tmp/ after the scan.
+#[test]
+fn large_go_binary_in_an_image_is_read_by_ranges() {
+    use drydock_testkit as kit;
+    use std::os::unix::fs::PermissionsExt;
+    let work = tempfile::tempdir().unwrap();
+    let src = work.path().join("src");
+    std::fs::create_dir(&src).unwrap();
+    std::fs::write(src.join("go.mod"), "module example.com/bigapp\n\ngo 1.19\n").unwrap();
+    std::fs::write(
+        src.join("main.go"),
+        "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hi\") }\n",
+    )
+    .unwrap();
+    let bin_dir = work.path().join("bin");
+    std::fs::create_dir(&bin_dir).unwrap();
+    let bin = bin_dir.join("bigapp");
+    kit::run(
+        std::process::Command::new("go")
+            .args(["build", "-o"])
+            .arg(&bin)
+            .arg(".")
+            .current_dir(&src)
+            .env("GOPATH", work.path().join("gopath"))
+            .env("GOCACHE", work.path().join("gocache"))
+            .env("GOPROXY", "off")
+            .env("GOTOOLCHAIN", "local")
+            .env("GOFLAGS", "-buildvcs=false"),
+    );
+    let mut bytes = std::fs::read(&bin).unwrap();
+    bytes.resize(bytes.len() + 64 * 1024 * 1024, 0xa5);
+    std::fs::write(&bin, &bytes).unwrap();
+    std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
+    drop(bytes);
+    let img = kit::Image {
+        layers: vec![
+            kit::LayerBuilder::new()
+                .dir_tree_at(&bin_dir, "usr/local/bin")
+                .finish("COPY bigapp /usr/local/bin/"),
+        ],
+        architecture: "amd64".into(),
+        env: vec![],
+    };
+    let archive = work.path().join("img.tar");
+    img.write_docker_archive_classic(&archive, "bigapp:1");
+    let cache = work.path().join("cache");
+    let out = Command::cargo_bin("drydock")
+        .unwrap()
+        .arg("--cache-dir")
+        .arg(&cache)
+        .args(["-q", "image", "--input"])
+        .arg(&archive)
+        .args(["--scanners", "vuln", "-f", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let got: Vec<(String, String)> = r["inventory"]["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["ecosystem"] == "Go")
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap().to_string(),
+                p["location"]["path"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        got.contains(&("example.com/bigapp".into(), "usr/local/bin/bigapp".into()))
+            && got.iter().any(|(n, _)| n == "stdlib"),
+        "{got:?}"
+    );
+    assert_eq!(std::fs::read_dir(cache.join("tmp")).unwrap().count(), 0);
+}

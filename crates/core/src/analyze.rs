@@ -83,6 +83,31 @@ pub trait Analyzer: Send + Sync {
     /// Analyzes one file. `path` is as given to [`wants`](Analyzer::wants). Packages
     /// get their `location.path` set by the analyzer; the walker fills in the layer.
     fn analyze(&self, path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError>;
+
+    /// Whether [`analyze_large`](Analyzer::analyze_large) works, so a file too big
+    /// to hold in memory can be read by ranges instead of whole. Analyzers of
+    /// compiled binaries say yes: they need the headers and a section or two of
+    /// files that can be hundreds of megabytes.
+    fn reads_large(&self) -> bool {
+        false
+    }
+
+    /// [`analyze`](Analyzer::analyze) for a file of `size` bytes that the walker
+    /// does not hold in memory: `file` is read by ranges (it is the file itself,
+    /// or a spill copy of a layer entry). Called only when
+    /// [`reads_large`](Analyzer::reads_large) is true.
+    fn analyze_large(
+        &self,
+        path: &str,
+        file: &std::fs::File,
+        size: u64,
+    ) -> Result<FileOutput, AnalyzeError> {
+        let _ = (file, size);
+        Err(AnalyzeError::new(format!(
+            "{path}: {} reads whole files only",
+            self.name()
+        )))
+    }
 }
 
 /// A cache key part covering the analyzers' names and versions.

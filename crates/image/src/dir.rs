@@ -242,6 +242,27 @@ fn analyze_file(
         warnings.push(too_large(size));
         return None;
     }
+    if size > crate::walker::LARGE_FILE && wanted.iter().all(|a| a.reads_large()) {
+        // Read by ranges straight from the file: a big binary is never held whole.
+        let file = match open_no_follow(path) {
+            Ok(f) => f,
+            Err(e) => {
+                warnings.push(ScanWarning {
+                    input: rel.to_string(),
+                    message: format!("could not read: {e}"),
+                });
+                return None;
+            }
+        };
+        return Some(crate::walker::analyze_each(
+            wanted,
+            rel,
+            size,
+            rel,
+            warnings,
+            |a| a.analyze_large(rel, &file, size),
+        ));
+    }
     buf.clear();
     if buf.capacity() > KEPT_BUFFER {
         buf.shrink_to(KEPT_BUFFER);
@@ -262,32 +283,15 @@ fn analyze_file(
         return None;
     }
     let buf = &buf[..];
-    let mut merged = FileOutput::default();
-    for a in wanted {
-        if buf.len() as u64 > a.max_size() {
-            continue;
-        }
-        match a.analyze(rel, buf) {
-            Ok(o) => {
-                if merged.os.is_none() {
-                    merged.os = o.os;
-                }
-                if merged.facts.is_none() {
-                    merged.facts = o.facts;
-                }
-                merged.packages.extend(o.packages);
-                merged.findings.extend(o.findings);
-                for w in o.warnings {
-                    warnings.push(ScanWarning::from_analyzer(rel, rel, w));
-                }
-            }
-            Err(e) => warnings.push(ScanWarning {
-                input: rel.to_string(),
-                message: format!("{}: {e}", a.name()),
-            }),
-        }
-    }
-    Some(merged)
+    let size = buf.len() as u64;
+    Some(crate::walker::analyze_each(
+        wanted,
+        rel,
+        size,
+        rel,
+        warnings,
+        |a| a.analyze(rel, buf),
+    ))
 }
 
 /// Opens a file for reading, failing on a symlink (`ELOOP`) instead of

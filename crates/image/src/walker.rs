@@ -53,6 +53,10 @@ pub struct Limits {
     pub max_layer_bytes: u64,
     /// Contents of wanted files kept for hard links to them, in bytes per layer.
     pub max_retained_bytes: u64,
+    /// Where a wanted file too large to hold in memory is copied (an unnamed
+    /// temporary file, gone when closed or on a crash) for analyzers that read
+    /// by ranges ([`Analyzer::reads_large`]). `None`: such files are read whole.
+    pub spill_dir: Option<&'static std::path::Path>,
 }
 
 impl Default for Limits {
@@ -60,6 +64,7 @@ impl Default for Limits {
         Limits {
             max_layer_bytes: 256 * 1024 * 1024 * 1024,
             max_retained_bytes: 8 * 1024 * 1024,
+            spill_dir: None,
         }
     }
 }
@@ -68,6 +73,11 @@ impl Default for Limits {
 /// parallel (big executables for the binary catalogers, mostly). A file larger
 /// than this is still read, once nothing else is held.
 const READ_BUDGET_BYTES: u64 = 48 * 1024 * 1024;
+
+/// Files larger than this are read by ranges when every analyzer that wants
+/// them can ([`Analyzer::reads_large`]): from the disk for a directory, from
+/// a spill copy for a layer.
+pub(crate) const LARGE_FILE: u64 = READ_BUDGET_BYTES;
 
 static READ_BUDGET: ReadBudget = ReadBudget {
     held: Mutex::new(0),
@@ -294,6 +304,19 @@ fn walk_tar<R: Read + Seek>(
                     out.whiteouts.push(path);
                     continue;
                 }
+                if size > LARGE_FILE
+                    && wanted.iter().all(|a| a.reads_large())
+                    && let Some(file) = limits.spill_dir.and_then(|d| tempfile::tempfile_in(d).ok())
+                {
+                    let file = spill(&mut entry, file)?;
+                    let input = format!("{name}:{path}");
+                    let merged =
+                        analyze_each(&wanted, &path, size, &input, &mut out.warnings, |a| {
+                            a.analyze_large(&path, &file, size)
+                        });
+                    out.files.insert(path, merged);
+                    continue;
+                }
                 // `size <= max` here, and the reservation bounds what the
                 // workers hold together; the buffer is sized once (no doubling).
                 let reservation = READ_BUDGET.reserve(size);
@@ -357,12 +380,30 @@ fn run_analyzers(
     size: u64,
     out: &mut LayerAnalysis,
 ) {
+    let input = format!("{layer_name}:{path}");
+    let merged = analyze_each(wanted, path, size, &input, &mut out.warnings, |a| {
+        a.analyze(path, content)
+    });
+    out.files.insert(path.to_string(), merged);
+}
+
+/// Runs `analyze` for each wanted analyzer that takes a file of `size` bytes
+/// and merges what they found; their warnings and errors are reported against
+/// `input`.
+pub(crate) fn analyze_each(
+    wanted: &[&dyn Analyzer],
+    path: &str,
+    size: u64,
+    input: &str,
+    warnings: &mut Vec<ScanWarning>,
+    analyze: impl Fn(&dyn Analyzer) -> Result<FileOutput, drydock_core::AnalyzeError>,
+) -> FileOutput {
     let mut merged = FileOutput::default();
     for a in wanted {
         if size > a.max_size() {
             continue;
         }
-        match a.analyze(path, content) {
+        match analyze(*a) {
             Ok(o) => {
                 if merged.os.is_none() {
                     merged.os = o.os;
@@ -371,23 +412,33 @@ fn run_analyzers(
                     merged.facts = o.facts;
                 }
                 merged.packages.extend(o.packages);
-                merged.warnings.extend(o.warnings);
                 merged.findings.extend(o.findings);
+                for w in o.warnings {
+                    warnings.push(ScanWarning::from_analyzer(input, path, w));
+                }
             }
-            Err(e) => out.warnings.push(ScanWarning {
-                input: format!("{layer_name}:{path}"),
+            Err(e) => warnings.push(ScanWarning {
+                input: input.to_string(),
                 message: format!("{}: {e}", a.name()),
             }),
         }
     }
-    for w in std::mem::take(&mut merged.warnings) {
-        out.warnings.push(ScanWarning::from_analyzer(
-            format!("{layer_name}:{path}"),
-            path,
-            w,
-        ));
+    merged
+}
+
+/// Copies the rest of a tar entry into `file` (bounded memory) for reading by ranges.
+fn spill<R: Read>(entry: &mut R, mut file: std::fs::File) -> io::Result<std::fs::File> {
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        let n = match entry.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        std::io::Write::write_all(&mut file, &buf[..n])?;
     }
-    out.files.insert(path.to_string(), merged);
+    Ok(file)
 }
 
 #[cfg(test)]

@@ -416,3 +416,113 @@ fn an_archive_cut_inside_a_layer_is_reported() {
     let found: Vec<&str> = scan.merged.files.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(found, ["want-a"]);
 }
+
+/// Wants `big/*`; reads large files by ranges and records how it was called.
+struct RangeProbe {
+    whole: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    by_ranges: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Analyzer for RangeProbe {
+    fn name(&self) -> &'static str {
+        "range-probe"
+    }
+    fn version(&self) -> u32 {
+        1
+    }
+    fn wants(&self, path: &str) -> bool {
+        path.starts_with("big/")
+    }
+    fn analyze(&self, path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError> {
+        self.whole.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Ok(self.found(path, content.len() as u64, content[content.len() - 1]))
+    }
+    fn reads_large(&self) -> bool {
+        true
+    }
+    fn analyze_large(
+        &self,
+        path: &str,
+        file: &std::fs::File,
+        size: u64,
+    ) -> Result<FileOutput, AnalyzeError> {
+        use std::os::unix::fs::FileExt;
+        self.by_ranges
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        assert_eq!(file.metadata().unwrap().len(), size);
+        let mut last = [0u8];
+        file.read_exact_at(&mut last, size - 1).unwrap();
+        Ok(self.found(path, size, last[0]))
+    }
+}
+
+impl RangeProbe {
+    fn found(&self, path: &str, size: u64, last: u8) -> FileOutput {
+        let mut out = FileOutput::default();
+        out.packages.push(drydock_core::Package::new(
+            drydock_core::Ecosystem::Go,
+            drydock_core::PackageKind::Application,
+            path,
+            format!("{size}-{last}"),
+            drydock_core::Location::file(path),
+        ));
+        out
+    }
+}
+
+/// A wanted file larger than the read budget is copied to an unnamed file in
+/// the spill directory and read by ranges there, not held whole; the copy is
+/// gone afterwards. Without a spill directory it is read whole, as before.
+#[test]
+fn large_files_are_read_by_ranges_from_a_spill_file() {
+    let mut big = vec![0u8; 60 * 1024 * 1024];
+    *big.last_mut().unwrap() = 7;
+    let layer = LayerBuilder::new()
+        .file("big/app", &big)
+        .file("big/small", b"xy")
+        .finish("x");
+    drop(big);
+    let spill = tempfile::tempdir().unwrap();
+    let spill_dir: &'static std::path::Path =
+        Box::leak(spill.path().to_path_buf().into_boxed_path());
+    for (dir, whole, by_ranges) in [(Some(spill_dir), 1, 1), (None, 2, 0)] {
+        let calls = (
+            std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0)),
+            std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0)),
+        );
+        let probe = RangeProbe {
+            whole: calls.0.clone(),
+            by_ranges: calls.1.clone(),
+        };
+        let analyzers: Vec<Box<dyn Analyzer>> = vec![Box::new(probe)];
+        let limits = Limits {
+            spill_dir: dir,
+            ..Limits::default()
+        };
+        let la = analyze_layer(&layer.tar[..], "l.tar", &analyzers, limits).unwrap();
+        assert!(la.complete && la.warnings.is_empty(), "{la:?}");
+        let versions: Vec<&str> = la
+            .files
+            .values()
+            .map(|f| f.packages[0].version.as_str())
+            .collect();
+        assert_eq!(
+            versions,
+            [format!("{}-7", 60 * 1024 * 1024).as_str(), "2-121"]
+        );
+        assert_eq!(la.diff_id, layer.diff_id());
+        let load = |c: &std::sync::Arc<std::sync::atomic::AtomicUsize>| {
+            c.load(std::sync::atomic::Ordering::SeqCst)
+        };
+        assert_eq!(
+            (load(&calls.0), load(&calls.1)),
+            (whole, by_ranges),
+            "{dir:?}"
+        );
+        assert_eq!(
+            std::fs::read_dir(spill.path()).unwrap().count(),
+            0,
+            "nothing left behind"
+        );
+    }
+}

@@ -20,7 +20,8 @@ pub(crate) fn catalogers() -> Vec<Cataloger> {
             |p| file_name(p) == "Cargo.lock",
             parse_cargo_lock,
         ),
-        Cataloger::new("cargo-auditable", 1, wants_binary, parse_auditable).executables(),
+        Cataloger::new("cargo-auditable", 1, wants_binary, parse_auditable)
+            .executables(parse_auditable_file),
     ]
 }
 
@@ -121,9 +122,21 @@ const MAX_AUDIT_JSON: u64 = 64 * 1024 * 1024;
 /// Build dependencies are not part of the binary and are left out, as Trivy
 /// does; local crates other than the root are the project's own code.
 fn parse_auditable(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError> {
-    let Some(section) = object_section(content, &[".dep-v0", "__dep_v0"]) else {
-        return Ok(FileOutput::default());
-    };
+    match object_section(content, &[".dep-v0", "__dep_v0"]) {
+        Some(section) => auditable_section(path, section),
+        None => Ok(FileOutput::default()),
+    }
+}
+
+/// [`parse_auditable`] reading the binary by ranges.
+fn parse_auditable_file(path: &str, file: &std::fs::File) -> Result<FileOutput, AnalyzeError> {
+    match super::object_section_of_file(file, &[".dep-v0", "__dep_v0"]) {
+        Some(section) => auditable_section(path, &section),
+        None => Ok(FileOutput::default()),
+    }
+}
+
+fn auditable_section(path: &str, section: &[u8]) -> Result<FileOutput, AnalyzeError> {
     let json = inflate_zlib(section, MAX_AUDIT_JSON)
         .map_err(|e| AnalyzeError::new(format!("{path}: .dep-v0 section: {e}")))?;
     let data: AuditData = serde_json::from_slice(&json)

@@ -15,7 +15,7 @@ pub(crate) fn catalogers() -> Vec<Cataloger> {
     vec![
         Cataloger::new("go-mod", 2, |p| file_name(p) == "go.mod", parse_go_mod),
         Cataloger::new("go-sum", 1, |p| file_name(p) == "go.sum", parse_go_sum),
-        Cataloger::new("go-binary", 1, wants_binary, parse_go_binary).executables(),
+        Cataloger::new("go-binary", 1, wants_binary, parse_go_binary).executables(parse_go_file),
     ]
 }
 
@@ -230,6 +230,18 @@ fn parse_go_binary(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeErro
     Ok(buildinfo_packages(path, &info))
 }
 
+/// [`parse_go_binary`] reading the binary by ranges: the headers, the
+/// `.go.buildinfo` section (or, without one, a chunked search for its magic)
+/// and, for binaries before Go 1.18, the two strings it points to.
+fn parse_go_file(path: &str, file: &std::fs::File) -> Result<FileOutput, AnalyzeError> {
+    let Some(info) = read_buildinfo_file(file)
+        .map_err(|e| AnalyzeError::new(format!("{path}: Go build info: {e}")))?
+    else {
+        return Ok(FileOutput::default());
+    };
+    Ok(buildinfo_packages(path, &info))
+}
+
 /// `Ok(None)` for files that are not Go binaries.
 fn read_buildinfo(content: &[u8]) -> Result<Option<BuildInfo>, String> {
     if !is_object_file(content) {
@@ -238,13 +250,9 @@ fn read_buildinfo(content: &[u8]) -> Result<Option<BuildInfo>, String> {
     let Ok(file) = object::File::parse(content) else {
         return Ok(None);
     };
-    let section = [".go.buildinfo", "__go_buildinfo"]
-        .iter()
-        .find_map(|n| file.section_by_name(n))
-        .and_then(|s| s.data().ok());
     // Without section headers (stripped, or PE), Go itself scans the data
     // for the 16-byte-aligned magic; so do we.
-    let data = match section.filter(|d| d.starts_with(MAGIC)) {
+    let data = match buildinfo_section(&file) {
         Some(d) => d,
         None => match (0..content.len().saturating_sub(32))
             .step_by(16)
@@ -254,10 +262,95 @@ fn read_buildinfo(content: &[u8]) -> Result<Option<BuildInfo>, String> {
             None => return Ok(None),
         },
     };
+    decode_buildinfo(&file, data).map(Some)
+}
+
+/// Bytes of a file searched per read for the build info magic.
+const SCAN_CHUNK: usize = 1 << 20;
+/// Bytes kept after the magic: the header and the two strings of Go 1.18+.
+const MAX_BUILDINFO: u64 = 8 << 20;
+
+/// [`read_buildinfo`] on a file read by ranges.
+fn read_buildinfo_file(f: &std::fs::File) -> Result<Option<BuildInfo>, String> {
+    use std::os::unix::fs::FileExt;
+    let mut head = [0u8; 4];
+    if f.read_exact_at(&mut head, 0).is_err() || !is_object_file(&head) {
+        return Ok(None);
+    }
+    let cache = object::ReadCache::new(f);
+    let Ok(file) = object::File::parse(&cache) else {
+        return Ok(None);
+    };
+    if let Some(d) = buildinfo_section(&file) {
+        return decode_buildinfo(&file, d).map(Some);
+    }
+    let Some(at) = find_magic(f, SCAN_CHUNK).map_err(|e| e.to_string())? else {
+        return Ok(None);
+    };
+    let mut data = vec![0u8; MAX_BUILDINFO as usize];
+    let n = read_at_most(f, &mut data, at).map_err(|e| e.to_string())?;
+    data.truncate(n);
+    decode_buildinfo(&file, &data).map(Some)
+}
+
+/// The offset of the first 16-byte-aligned build info magic in `f` (the
+/// search of [`read_buildinfo`]), read `chunk` bytes at a time (a multiple of
+/// 16; each read overlaps the next by a magic's length).
+fn find_magic(f: &std::fs::File, chunk: usize) -> std::io::Result<Option<u64>> {
+    let mut buf = vec![0u8; chunk + MAGIC.len()];
+    let mut at = 0u64;
+    loop {
+        let n = read_at_most(f, &mut buf, at)?;
+        if n < MAGIC.len() {
+            return Ok(None);
+        }
+        if let Some(i) = (0..=n - MAGIC.len())
+            .step_by(16)
+            .find(|&i| buf[i..n].starts_with(MAGIC))
+        {
+            return Ok(Some(at + i as u64));
+        }
+        if n < buf.len() {
+            return Ok(None);
+        }
+        at += chunk as u64;
+    }
+}
+
+/// Fills as much of `buf` as the file has from `offset` on.
+fn read_at_most(f: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
+    use std::os::unix::fs::FileExt;
+    let mut n = 0;
+    while n < buf.len() {
+        match f.read_at(&mut buf[n..], offset + n as u64) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// The `.go.buildinfo` section (`__go_buildinfo` in Mach-O), if it holds the magic.
+fn buildinfo_section<'a, R: object::ReadRef<'a>>(file: &object::File<'a, R>) -> Option<&'a [u8]> {
+    [".go.buildinfo", "__go_buildinfo"]
+        .iter()
+        .find_map(|n| file.section_by_name(n))
+        .and_then(|s| s.data().ok())
+        .filter(|d| d.starts_with(MAGIC))
+}
+
+/// The header at the start of `data` and the two strings it holds (Go 1.18+)
+/// or points to in `file` (older).
+fn decode_buildinfo<'a, R: object::ReadRef<'a>>(
+    file: &object::File<'a, R>,
+    data: &[u8],
+) -> Result<BuildInfo, String> {
     let header = data.get(..32).ok_or("truncated header")?;
     let ptr_size = usize::from(header[14]);
     let flags = header[15];
-    let (go_version, modinfo) = if flags & FLAG_INLINE != 0 {
+    let (go_version, modinfo): (&[u8], &[u8]) = if flags & FLAG_INLINE != 0 {
         let (v, rest) = varint_string(&data[32..]).ok_or("truncated version string")?;
         let (m, _) = varint_string(rest).ok_or("truncated module string")?;
         (v, m)
@@ -267,14 +360,9 @@ fn read_buildinfo(content: &[u8]) -> Result<Option<BuildInfo>, String> {
             return Err(format!("pointer size {ptr_size}"));
         }
         let big = flags & FLAG_BIG_ENDIAN != 0;
-        let v = read_go_string(
-            &file,
-            read_uint(&header[16..], ptr_size, big),
-            ptr_size,
-            big,
-        )?;
+        let v = read_go_string(file, read_uint(&header[16..], ptr_size, big), ptr_size, big)?;
         let m = read_go_string(
-            &file,
+            file,
             read_uint(&header[16 + ptr_size..], ptr_size, big),
             ptr_size,
             big,
@@ -286,10 +374,10 @@ fn read_buildinfo(content: &[u8]) -> Result<Option<BuildInfo>, String> {
     if modinfo.len() >= 33 && modinfo[modinfo.len() - 17] == b'\n' {
         modinfo = &modinfo[16..modinfo.len() - 16];
     }
-    Ok(Some(BuildInfo {
+    Ok(BuildInfo {
         go_version: String::from_utf8_lossy(go_version).into_owned(),
         modinfo: String::from_utf8_lossy(modinfo).into_owned(),
-    }))
+    })
 }
 
 fn varint_string(data: &[u8]) -> Option<(&[u8], &[u8])> {
@@ -318,8 +406,8 @@ fn read_uint(b: &[u8], size: usize, big: bool) -> u64 {
 }
 
 /// Reads a Go string header (pointer, length) at virtual address `addr`.
-fn read_go_string<'a>(
-    file: &object::File<'a>,
+fn read_go_string<'a, R: object::ReadRef<'a>>(
+    file: &object::File<'a, R>,
     addr: u64,
     ptr: usize,
     big: bool,
@@ -333,15 +421,19 @@ fn read_go_string<'a>(
     read_va(file, data, len)
 }
 
-fn read_va<'a>(file: &object::File<'a>, addr: u64, len: u64) -> Result<&'a [u8], String> {
+/// `len` bytes at virtual address `addr`, read from the segment holding them
+/// (only that range: a segment of a large binary can be most of the file).
+fn read_va<'a, R: object::ReadRef<'a>>(
+    file: &object::File<'a, R>,
+    addr: u64,
+    len: u64,
+) -> Result<&'a [u8], String> {
     for seg in file.segments() {
         let start = seg.address();
         if addr >= start && addr.saturating_add(len) <= start.saturating_add(seg.size()) {
-            let data = seg.data().map_err(|e| e.to_string())?;
-            let off = usize::try_from(addr - start).map_err(|e| e.to_string())?;
-            let end = off.saturating_add(usize::try_from(len).map_err(|e| e.to_string())?);
-            return data
-                .get(off..end)
+            return seg
+                .data_range(addr, len)
+                .map_err(|e| e.to_string())?
                 .ok_or_else(|| format!("address {addr:#x} is not in the file"));
         }
     }
@@ -532,6 +624,29 @@ mod tests {
             e.to_string(),
             "bin/x: Go build info: truncated version string"
         );
+    }
+
+    /// The file search finds what the in-memory search finds, whatever the chunk.
+    #[test]
+    fn magic_is_found_by_chunks_of_a_file() {
+        use std::io::Write;
+        let mut bytes = vec![0u8; 4096 + 48];
+        bytes.extend(inline_header());
+        bytes.extend(vec![0u8; 100]);
+        // A misaligned copy before it must not count.
+        bytes[1000..1014].copy_from_slice(MAGIC);
+        let mut f = tempfile::tempfile().unwrap();
+        f.write_all(&bytes).unwrap();
+        for chunk in [16, 32, 48, 4096, 1 << 20] {
+            assert_eq!(
+                find_magic(&f, chunk).unwrap(),
+                Some(4096 + 48),
+                "chunk {chunk}"
+            );
+        }
+        let mut g = tempfile::tempfile().unwrap();
+        g.write_all(&bytes[..4096]).unwrap();
+        assert_eq!(find_magic(&g, 32).unwrap(), None);
     }
 
     #[test]

@@ -44,6 +44,9 @@ pub fn analyzers() -> Vec<Box<dyn Analyzer>> {
 /// A parse function: the path (as given to `wants`) and the file's bytes.
 pub(crate) type ParseFn = fn(&str, &[u8]) -> Result<FileOutput, AnalyzeError>;
 
+/// A parse function reading the file by ranges (for files too big to hold).
+pub(crate) type ParseFileFn = fn(&str, &std::fs::File) -> Result<FileOutput, AnalyzeError>;
+
 /// One file format of one ecosystem: which paths it reads and how.
 pub(crate) struct Cataloger {
     pub name: &'static str,
@@ -55,6 +58,8 @@ pub(crate) struct Cataloger {
     /// Reads only executable files (compiled binaries), so a scan does not
     /// open every extension-less file of an image.
     pub executables_only: bool,
+    /// Reads large files by ranges (see [`Analyzer::reads_large`]).
+    pub parse_file: Option<ParseFileFn>,
 }
 
 impl Cataloger {
@@ -71,12 +76,15 @@ impl Cataloger {
             parse,
             max_size: DEFAULT_MAX_FILE_SIZE,
             executables_only: false,
+            parse_file: None,
         }
     }
 
-    /// This cataloger reads compiled binaries: only executable files.
-    pub const fn executables(mut self) -> Cataloger {
+    /// This cataloger reads compiled binaries: only executable files, and
+    /// large ones by ranges with `parse_file`.
+    pub const fn executables(mut self, parse_file: ParseFileFn) -> Cataloger {
         self.executables_only = true;
+        self.parse_file = Some(parse_file);
         self
     }
 }
@@ -100,6 +108,42 @@ impl Analyzer for Cataloger {
     fn analyze(&self, path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError> {
         (self.parse)(path, content)
     }
+    fn reads_large(&self) -> bool {
+        self.parse_file.is_some()
+    }
+    fn analyze_large(
+        &self,
+        path: &str,
+        file: &std::fs::File,
+        _size: u64,
+    ) -> Result<FileOutput, AnalyzeError> {
+        match self.parse_file {
+            Some(parse) => parse(path, file),
+            None => Err(AnalyzeError::new(format!(
+                "{path}: {} reads whole files only",
+                self.name
+            ))),
+        }
+    }
+}
+
+/// The first section named one of `names` of the ELF, Mach-O or PE file, read
+/// by ranges (headers and that section only). `None` when the file is not an
+/// object file or has no such section.
+pub(crate) fn object_section_of_file(file: &std::fs::File, names: &[&str]) -> Option<Vec<u8>> {
+    use object::{Object, ObjectSection};
+    let mut head = [0u8; 4];
+    std::os::unix::fs::FileExt::read_exact_at(file, &mut head, 0).ok()?;
+    if !is_object_file(&head) {
+        return None;
+    }
+    let cache = object::ReadCache::new(file);
+    let obj = object::File::parse(&cache).ok()?;
+    names
+        .iter()
+        .find_map(|n| obj.section_by_name(n))
+        .and_then(|s| s.data().ok())
+        .map(<[u8]>::to_vec)
 }
 
 /// The last `/`-separated segment of a path.
