@@ -130,7 +130,7 @@ fn parse_auditable(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeErro
 
 /// [`parse_auditable`] reading the binary by ranges.
 fn parse_auditable_file(path: &str, file: &std::fs::File) -> Result<FileOutput, AnalyzeError> {
-    match super::object_section_of_file(file, &[".dep-v0", "__dep_v0"]) {
+    match super::object_section_of_file(file, &[".dep-v0", "__dep_v0"], MAX_AUDIT_JSON) {
         Some(section) => auditable_section(path, &section),
         None => Ok(FileOutput::default()),
     }

@@ -334,9 +334,12 @@ fn read_at_most(f: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Resu
 
 /// The `.go.buildinfo` section (`__go_buildinfo` in Mach-O), if it holds the magic.
 fn buildinfo_section<'a, R: object::ReadRef<'a>>(file: &object::File<'a, R>) -> Option<&'a [u8]> {
+    // A file read by ranges allocates what the section claims: real ones are
+    // a few kilobytes, so a larger claim is not read.
     [".go.buildinfo", "__go_buildinfo"]
         .iter()
         .find_map(|n| file.section_by_name(n))
+        .filter(|s| s.size() <= MAX_BUILDINFO)
         .and_then(|s| s.data().ok())
         .filter(|d| d.starts_with(MAGIC))
 }

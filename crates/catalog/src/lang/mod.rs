@@ -129,8 +129,13 @@ impl Analyzer for Cataloger {
 
 /// The first section named one of `names` of the ELF, Mach-O or PE file, read
 /// by ranges (headers and that section only). `None` when the file is not an
-/// object file or has no such section.
-pub(crate) fn object_section_of_file(file: &std::fs::File, names: &[&str]) -> Option<Vec<u8>> {
+/// object file, has no such section, or claims one larger than `max` bytes
+/// (reading it would allocate that much).
+pub(crate) fn object_section_of_file(
+    file: &std::fs::File,
+    names: &[&str],
+    max: u64,
+) -> Option<Vec<u8>> {
     use object::{Object, ObjectSection};
     let mut head = [0u8; 4];
     std::os::unix::fs::FileExt::read_exact_at(file, &mut head, 0).ok()?;
@@ -142,6 +147,7 @@ pub(crate) fn object_section_of_file(file: &std::fs::File, names: &[&str]) -> Op
     names
         .iter()
         .find_map(|n| obj.section_by_name(n))
+        .filter(|s| s.size() <= max)
         .and_then(|s| s.data().ok())
         .map(<[u8]>::to_vec)
 }
