@@ -191,11 +191,7 @@ fn fixture() -> &'static Fixture {
         expected.sort();
         assert_eq!(expected.len(), BASE.len() + UPPER.len(), "{expected:?}");
 
-        let img = Image {
-            layers: vec![base, upper],
-            architecture: "amd64".into(),
-            env: vec![],
-        };
+        let img = Image::amd64(vec![base, upper]);
         let archive = dir.path().join("alma.tar");
         img.write_docker_archive_classic(&archive, "drydock/alma-test:9");
         let layout = dir.path().join("alma-oci");

@@ -308,13 +308,31 @@ fn walk_tar<R: Read + Seek>(
                     && wanted.iter().all(|a| a.reads_large())
                     && let Some(file) = limits.spill_dir.and_then(|d| tempfile::tempfile_in(d).ok())
                 {
-                    let file = spill(&mut entry, file)?;
                     let input = format!("{name}:{path}");
-                    let merged =
-                        analyze_each(&wanted, &path, size, &input, &mut out.warnings, |a| {
-                            a.analyze_large(&path, &file, size)
-                        });
-                    out.files.insert(path, merged);
+                    match spill(&mut entry, size, file)? {
+                        Ok(file) => {
+                            let merged = analyze_each(
+                                &wanted,
+                                &path,
+                                size,
+                                &input,
+                                &mut out.warnings,
+                                |a| a.analyze_large(&path, &file, size),
+                            );
+                            out.files.insert(path, merged);
+                        }
+                        // The layer is fine, our copy of the file is not (a full disk):
+                        // this file is skipped, the rest of the layer is read.
+                        Err(e) => {
+                            out.warnings.push(ScanWarning {
+                                input,
+                                message: format!(
+                                    "could not copy it to the spill directory to read it: {e}; skipped"
+                                ),
+                            });
+                            out.whiteouts.push(path);
+                        }
+                    }
                     continue;
                 }
                 // `size <= max` here, and the reservation bounds what the
@@ -426,19 +444,35 @@ pub(crate) fn analyze_each(
     merged
 }
 
-/// Copies the rest of a tar entry into `file` (bounded memory) for reading by ranges.
-fn spill<R: Read>(entry: &mut R, mut file: std::fs::File) -> io::Result<std::fs::File> {
+/// Copies the rest of a tar entry into `file` (bounded memory) for reading by
+/// ranges. The outer error is the layer's (a cut or corrupt stream: the walk
+/// stops), the inner one the copy's (writing the spill file failed).
+fn spill<R: Read>(
+    entry: &mut R,
+    size: u64,
+    mut file: std::fs::File,
+) -> io::Result<io::Result<std::fs::File>> {
     let mut buf = vec![0u8; 256 * 1024];
+    let mut copied = 0u64;
     loop {
         let n = match entry.read(&mut buf) {
-            Ok(0) => break,
+            // A layer cut inside the entry ends it early: that is the layer's error.
+            Ok(0) if copied < size => {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    format!("stream ended after {copied} of the entry's {size} bytes"),
+                ));
+            }
+            Ok(0) => return Ok(Ok(file)),
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         };
-        std::io::Write::write_all(&mut file, &buf[..n])?;
+        copied += n as u64;
+        if let Err(e) = std::io::Write::write_all(&mut file, &buf[..n]) {
+            return Ok(Err(e));
+        }
     }
-    Ok(file)
 }
 
 #[cfg(test)]

@@ -217,11 +217,7 @@ fn invalid_manifests_and_archives_name_the_input() {
     );
     // diff_ids that do not match the layer count.
     let layout = dir.path().join("layout");
-    let img = Image {
-        layers: vec![LayerBuilder::new().file("x", b"1").finish("x")],
-        architecture: "amd64".into(),
-        env: vec![],
-    };
+    let img = Image::amd64(vec![LayerBuilder::new().file("x", b"1").finish("x")]);
     kit::write_oci_layout(&layout, &[&img], &[Compression::Zstd], "t");
     // A gzip-compressed image tarball is refused with advice.
     let gz = dir.path().join("img.tar.gz");
@@ -321,11 +317,7 @@ fn image_with_filler(filler: &[u8], around: &[&str]) -> Image {
     if around.len() < 2 {
         layer = layer.file("usr/lib/big.so", filler);
     }
-    Image {
-        layers: vec![layer.finish("ADD rootfs.tar /")],
-        architecture: "amd64".into(),
-        env: vec![],
-    }
+    Image::amd64(vec![layer.finish("ADD rootfs.tar /")])
 }
 
 /// Files no analyzer wants are skipped without being copied, but still hashed:
@@ -525,4 +517,29 @@ fn large_files_are_read_by_ranges_from_a_spill_file() {
             "nothing left behind"
         );
     }
+    // The layer cut inside the large file: the copy stops with the layer, which
+    // is reported incomplete, and the half copy is gone too.
+    let probe = RangeProbe {
+        whole: Default::default(),
+        by_ranges: Default::default(),
+    };
+    let by_ranges = probe.by_ranges.clone();
+    let analyzers: Vec<Box<dyn Analyzer>> = vec![Box::new(probe)];
+    let limits = Limits {
+        spill_dir: Some(spill_dir),
+        ..Limits::default()
+    };
+    let cut = &layer.tar[..30 * 1024 * 1024];
+    let la = analyze_layer(cut, "cut.tar", &analyzers, limits).unwrap();
+    assert!(!la.complete, "{la:?}");
+    assert!(
+        la.warnings
+            .iter()
+            .any(|w| w.input == "cut.tar" && w.message.contains("to the end")),
+        "{:?}",
+        la.warnings
+    );
+    assert!(la.files.is_empty());
+    assert_eq!(by_ranges.load(std::sync::atomic::Ordering::SeqCst), 0);
+    assert_eq!(std::fs::read_dir(spill.path()).unwrap().count(), 0);
 }

@@ -218,11 +218,7 @@ fn layer_cache_serves_a_rescan() {
     assert_eq!(listing(&first), listing(&second));
     check_debian(&second);
     // A new image sharing the base layer reads only its own new layer.
-    let mut img2 = Image {
-        layers: vec![fixture().image.layers[0].clone()],
-        architecture: "amd64".into(),
-        env: vec![],
-    };
+    let mut img2 = Image::amd64(vec![fixture().image.layers[0].clone()]);
     img2.layers.push(
         LayerBuilder::new()
             .file("etc/motd", b"hi")
@@ -239,11 +235,9 @@ fn layer_cache_serves_a_rescan() {
 fn digest_mismatch_names_the_blob() {
     let dir = tempfile::tempdir().unwrap();
     let layout = dir.path().join("layout");
-    let small = Image {
-        layers: vec![LayerBuilder::new().file("etc/hostname", b"x").finish("x")],
-        architecture: "amd64".into(),
-        env: vec![],
-    };
+    let small = Image::amd64(vec![
+        LayerBuilder::new().file("etc/hostname", b"x").finish("x"),
+    ]);
     kit::write_oci_layout(&layout, &[&small], &[Compression::Gzip], "t");
     // Replace the layer blob's content with other valid gzip data.
     let blob_digest = kit::sha256(&kit::compress(&small.layers[0].tar, Compression::Gzip));

@@ -260,6 +260,15 @@ pub struct Image {
 }
 
 impl Image {
+    /// An linux/amd64 image of `layers` with no environment.
+    pub fn amd64(layers: Vec<Layer>) -> Image {
+        Image {
+            layers,
+            architecture: "amd64".into(),
+            env: vec![],
+        }
+    }
+
     pub fn config(&self) -> Vec<u8> {
         let mut history =
             vec![serde_json::json!({"created_by": "ARG RELEASE=bookworm", "empty_layer": true})];
@@ -712,4 +721,38 @@ pub fn finding_package<'a>(
         let path = p["location"]["path"].as_str().unwrap_or("");
         wanted == purl || wanted == format!("{purl}?file={path}")
     })
+}
+
+/// Runs `cmd` to the end as `Command::output` does, and gives the peak resident
+/// memory of that process alone, in KiB, as GNU time (`time` package) reports
+/// it. Not measured from this process: a child's `ru_maxrss` starts from the
+/// resident size of the test process that forked it.
+pub fn output_with_peak_rss(cmd: &Command) -> (std::process::Output, u64) {
+    let report = tempfile::NamedTempFile::new().expect("temp file");
+    let mut timed = Command::new("/usr/bin/time");
+    timed
+        .args(["-f", "%M", "-o"])
+        .arg(report.path())
+        .arg(cmd.get_program())
+        .args(cmd.get_args());
+    for (k, v) in cmd.get_envs() {
+        match v {
+            Some(v) => timed.env(k, v),
+            None => timed.env_remove(k),
+        };
+    }
+    if let Some(d) = cmd.get_current_dir() {
+        timed.current_dir(d);
+    }
+    let output = timed
+        .output()
+        .expect("/usr/bin/time (apt-get install time)");
+    let text = fs::read_to_string(report.path()).expect("time's report");
+    // The last line; a failed command adds "Command exited with non-zero status N" before it.
+    let peak = text
+        .lines()
+        .last()
+        .and_then(|l| l.trim().parse().ok())
+        .unwrap_or_else(|| panic!("time's report: {text:?}"));
+    (output, peak)
 }
