@@ -208,13 +208,16 @@ fn analyzer_warnings_name_the_file_once() {
 }
 
 /// A Go binary larger than the read budget (a real one, padded with trailing
-/// bytes as big binaries with embedded assets are) inside an image: read by
-/// ranges from a spill file in the cache's tmp/, its modules still found, and
-/// nothing left in tmp/ after the scan.
+/// bytes as big binaries with embedded assets are) inside an image: its modules
+/// are found while the scan's peak memory stays below the binary's size (it is
+/// read by ranges from a spill file in the cache's tmp/, left empty). With no
+/// spill directory possible (tmp/ is a file) the same scan reads it whole, and
+/// its peak memory shows it: the measurement can tell the two apart.
 #[test]
 fn large_go_binary_in_an_image_is_read_by_ranges() {
     use drydock_testkit as kit;
     use std::os::unix::fs::PermissionsExt;
+    const PADDING: u64 = 64 * 1024 * 1024;
     let work = tempfile::tempdir().unwrap();
     let src = work.path().join("src");
     std::fs::create_dir(&src).unwrap();
@@ -240,53 +243,57 @@ fn large_go_binary_in_an_image_is_read_by_ranges() {
             .env("GOFLAGS", "-buildvcs=false"),
     );
     let mut bytes = std::fs::read(&bin).unwrap();
-    bytes.resize(bytes.len() + 64 * 1024 * 1024, 0xa5);
+    bytes.resize(bytes.len() + PADDING as usize, 0xa5);
     std::fs::write(&bin, &bytes).unwrap();
     std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
     drop(bytes);
-    let img = kit::Image {
-        layers: vec![
-            kit::LayerBuilder::new()
-                .dir_tree_at(&bin_dir, "usr/local/bin")
-                .finish("COPY bigapp /usr/local/bin/"),
-        ],
-        architecture: "amd64".into(),
-        env: vec![],
-    };
+    let img = kit::Image::amd64(vec![
+        kit::LayerBuilder::new()
+            .dir_tree_at(&bin_dir, "usr/local/bin")
+            .finish("COPY bigapp /usr/local/bin/"),
+    ]);
     let archive = work.path().join("img.tar");
     img.write_docker_archive_classic(&archive, "bigapp:1");
+    let scan = |cache: &Path| {
+        let (out, peak_kib) = kit::output_with_peak_rss(
+            std::process::Command::new(assert_cmd::cargo::cargo_bin("drydock"))
+                .arg("--cache-dir")
+                .arg(cache)
+                .args(["-q", "--no-cache", "image", "--input"])
+                .arg(&archive)
+                .args(["--scanners", "vuln", "-f", "json"]),
+        );
+        let r = kit::json_stdout(&out);
+        let go: Vec<(String, String)> = r["inventory"]["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["ecosystem"] == "Go")
+            .map(|p| {
+                (
+                    p["name"].as_str().unwrap().to_string(),
+                    p["location"]["path"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert!(
+            go.contains(&("example.com/bigapp".into(), "usr/local/bin/bigapp".into()))
+                && go.iter().any(|(n, _)| n == "stdlib"),
+            "{go:?}"
+        );
+        peak_kib * 1024
+    };
     let cache = work.path().join("cache");
-    let out = Command::cargo_bin("drydock")
-        .unwrap()
-        .arg("--cache-dir")
-        .arg(&cache)
-        .args(["-q", "image", "--input"])
-        .arg(&archive)
-        .args(["--scanners", "vuln", "-f", "json"])
-        .output()
-        .unwrap();
+    let by_ranges = scan(&cache);
     assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let got: Vec<(String, String)> = r["inventory"]["packages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|p| p["ecosystem"] == "Go")
-        .map(|p| {
-            (
-                p["name"].as_str().unwrap().to_string(),
-                p["location"]["path"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    assert!(
-        got.contains(&("example.com/bigapp".into(), "usr/local/bin/bigapp".into()))
-            && got.iter().any(|(n, _)| n == "stdlib"),
-        "{got:?}"
+        by_ranges < PADDING,
+        "peak {by_ranges} bytes: the binary was held whole"
     );
     assert_eq!(std::fs::read_dir(cache.join("tmp")).unwrap().count(), 0);
+
+    let no_spill = work.path().join("no-spill");
+    std::fs::create_dir(&no_spill).unwrap();
+    std::fs::write(no_spill.join("tmp"), b"not a directory").unwrap();
+    let whole = scan(&no_spill);
+    assert!(whole > PADDING, "peak {whole} bytes when read whole");
 }
