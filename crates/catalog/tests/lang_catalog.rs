@@ -547,7 +547,6 @@ fn zlib(data: &[u8]) -> Vec<u8> {
     z.finish().unwrap()
 }
 
-/// Runs the analyzers that want `path` on `bytes`.
 /// Every analyzer that wants `path` on `bytes`; those that can also read a
 /// large file by ranges must give the same output that way.
 fn analyze_bytes(path: &str, bytes: &[u8]) -> FileOutput {

@@ -10,6 +10,11 @@
 use crate::{Finding, OsInfo, Package};
 use serde::{Deserialize, Serialize};
 
+/// Top-level directories of a live root (`drydock rootfs /`) that directory
+/// walks skip: the kernel's virtual trees, whose files are not the system's
+/// contents and can block or fail to read.
+pub const LIVE_ROOT_SKIP: &[&str] = &["proc", "sys", "dev"];
+
 /// The largest file an analyzer is handed; bigger files are skipped with a warning.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 512 * 1024 * 1024;
 
@@ -94,20 +99,37 @@ pub trait Analyzer: Send + Sync {
 
     /// [`analyze`](Analyzer::analyze) for a file of `size` bytes that the walker
     /// does not hold in memory: `file` is read by ranges (it is the file itself,
-    /// or a spill copy of a layer entry). Called only when
-    /// [`reads_large`](Analyzer::reads_large) is true.
+    /// or a spill copy of a layer entry). Walkers call it only when
+    /// [`reads_large`](Analyzer::reads_large) is true; the default reads the
+    /// file whole ([`analyze_whole`]), so it is never wrong, only not small.
     fn analyze_large(
         &self,
         path: &str,
         file: &std::fs::File,
         size: u64,
     ) -> Result<FileOutput, AnalyzeError> {
-        let _ = (file, size);
-        Err(AnalyzeError::new(format!(
-            "{path}: {} reads whole files only",
-            self.name()
-        )))
+        analyze_whole(path, file, size.min(self.max_size()), |bytes| {
+            self.analyze(path, bytes)
+        })
     }
+}
+
+/// Reads up to `max` bytes of `file` from its start and hands them to `analyze`: what an
+/// analyzer that cannot read by ranges does with a large file.
+pub fn analyze_whole(
+    path: &str,
+    file: &std::fs::File,
+    max: u64,
+    analyze: impl FnOnce(&[u8]) -> Result<FileOutput, AnalyzeError>,
+) -> Result<FileOutput, AnalyzeError> {
+    use std::io::{Read, Seek};
+    let mut buf = Vec::new();
+    // From the start, wherever the file's position is (a spill copy ends at its end).
+    let mut f = file;
+    f.seek(std::io::SeekFrom::Start(0))
+        .and_then(|_| f.take(max).read_to_end(&mut buf))
+        .map_err(|e| AnalyzeError::new(format!("{path}: {e}")))?;
+    analyze(&buf)
 }
 
 /// A cache key part covering the analyzers' names and versions.
@@ -118,4 +140,45 @@ pub fn analyzers_fingerprint(analyzers: &[Box<dyn Analyzer>]) -> String {
         .collect();
     parts.sort();
     parts.join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// Counts the bytes it is given, up to a 10-byte limit.
+    struct Len;
+    impl Analyzer for Len {
+        fn name(&self) -> &'static str {
+            "len"
+        }
+        fn version(&self) -> u32 {
+            1
+        }
+        fn wants(&self, _: &str) -> bool {
+            true
+        }
+        fn max_size(&self) -> u64 {
+            10
+        }
+        fn analyze(&self, _: &str, content: &[u8]) -> Result<FileOutput, AnalyzeError> {
+            Ok(FileOutput {
+                warnings: vec![content.len().to_string()],
+                ..FileOutput::default()
+            })
+        }
+    }
+
+    /// An analyzer that cannot read by ranges still gives its answer from a
+    /// file, read whole up to its limit.
+    #[test]
+    fn analyze_large_defaults_to_reading_the_file_whole() {
+        let mut f = tempfile::tempfile().unwrap();
+        f.write_all(b"0123456789abcdef").unwrap();
+        let a: &dyn Analyzer = &Len;
+        assert!(!a.reads_large());
+        assert_eq!(a.analyze_large("f", &f, 6).unwrap().warnings, ["6"]);
+        assert_eq!(a.analyze_large("f", &f, 16).unwrap().warnings, ["10"]);
+    }
 }

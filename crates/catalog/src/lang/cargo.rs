@@ -130,7 +130,7 @@ fn parse_auditable(path: &str, content: &[u8]) -> Result<FileOutput, AnalyzeErro
 
 /// [`parse_auditable`] reading the binary by ranges.
 fn parse_auditable_file(path: &str, file: &std::fs::File) -> Result<FileOutput, AnalyzeError> {
-    match super::object_section_of_file(file, &[".dep-v0", "__dep_v0"], MAX_AUDIT_JSON) {
+    match object_section_of_file(file, &[".dep-v0", "__dep_v0"], MAX_AUDIT_JSON) {
         Some(section) => auditable_section(path, &section),
         None => Ok(FileOutput::default()),
     }
@@ -187,6 +187,26 @@ pub(crate) fn object_section<'a>(content: &'a [u8], names: &[&str]) -> Option<&'
         .iter()
         .find_map(|n| file.section_by_name(n))
         .and_then(|s| s.data().ok())
+}
+
+/// The first section named one of `names` of the ELF, Mach-O or PE file, read
+/// by ranges (headers and that section only). `None` when the file is not an
+/// object file, has no such section, or claims one larger than `max` bytes
+/// (reading it would allocate that much).
+fn object_section_of_file(file: &std::fs::File, names: &[&str], max: u64) -> Option<Vec<u8>> {
+    let mut head = [0u8; 4];
+    std::os::unix::fs::FileExt::read_exact_at(file, &mut head, 0).ok()?;
+    if !is_object_file(&head) {
+        return None;
+    }
+    let cache = object::ReadCache::new(file);
+    let obj = object::File::parse(&cache).ok()?;
+    names
+        .iter()
+        .find_map(|n| obj.section_by_name(n))
+        .filter(|s| s.size() <= max)
+        .and_then(|s| s.data().ok())
+        .map(<[u8]>::to_vec)
 }
 
 #[cfg(test)]

@@ -115,41 +115,17 @@ impl Analyzer for Cataloger {
         &self,
         path: &str,
         file: &std::fs::File,
-        _size: u64,
+        size: u64,
     ) -> Result<FileOutput, AnalyzeError> {
         match self.parse_file {
             Some(parse) => parse(path, file),
-            None => Err(AnalyzeError::new(format!(
-                "{path}: {} reads whole files only",
-                self.name
-            ))),
+            None => {
+                drydock_core::analyze::analyze_whole(path, file, size.min(self.max_size), |b| {
+                    (self.parse)(path, b)
+                })
+            }
         }
     }
-}
-
-/// The first section named one of `names` of the ELF, Mach-O or PE file, read
-/// by ranges (headers and that section only). `None` when the file is not an
-/// object file, has no such section, or claims one larger than `max` bytes
-/// (reading it would allocate that much).
-pub(crate) fn object_section_of_file(
-    file: &std::fs::File,
-    names: &[&str],
-    max: u64,
-) -> Option<Vec<u8>> {
-    use object::{Object, ObjectSection};
-    let mut head = [0u8; 4];
-    std::os::unix::fs::FileExt::read_exact_at(file, &mut head, 0).ok()?;
-    if !is_object_file(&head) {
-        return None;
-    }
-    let cache = object::ReadCache::new(file);
-    let obj = object::File::parse(&cache).ok()?;
-    names
-        .iter()
-        .find_map(|n| obj.section_by_name(n))
-        .filter(|s| s.size() <= max)
-        .and_then(|s| s.data().ok())
-        .map(<[u8]>::to_vec)
 }
 
 /// The last `/`-separated segment of a path.
