@@ -430,7 +430,9 @@ impl ConfigScanner {
                 e.file_name() != ".git"
                     && !(live_root
                         && e.depth() == 1
-                        && matches!(e.file_name().to_str(), Some("proc" | "sys" | "dev")))
+                        && e.file_name()
+                            .to_str()
+                            .is_some_and(|n| drydock_core::analyze::LIVE_ROOT_SKIP.contains(&n)))
             })
             .build();
         for entry in walker {

@@ -71,7 +71,7 @@ pub fn scan_dir(
         if e.depth() == 1
             && live_root
             && let Some(name) = p.file_name().and_then(|n| n.to_str())
-            && matches!(name, "proc" | "sys" | "dev")
+            && drydock_core::analyze::LIVE_ROOT_SKIP.contains(&name)
         {
             return false;
         }
