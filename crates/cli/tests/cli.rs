@@ -474,12 +474,7 @@ fn unreadable_directories_are_warnings_and_the_scan_goes_on() {
         .output()
         .unwrap();
     open(&locked, 0o755);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = kit::json_stdout(&out);
     let ids: Vec<(&str, &str)> = r["findings"]
         .as_array()
         .unwrap()
@@ -515,12 +510,25 @@ fn unreadable_directories_are_warnings_and_the_scan_goes_on() {
 }
 
 /// A secret-only scan reads no lockfiles (Trivy's behaviour: language packages
-/// only for matching or an SBOM); asking for an SBOM format brings them back.
+/// only for matching or an SBOM) but still the OS packages; asking for an SBOM
+/// format brings the language packages back.
 #[test]
 fn secret_only_scans_skip_language_packages_unless_an_sbom_is_asked_for() {
     let cache = tempfile::tempdir().unwrap();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("requirements.txt"), "jinja2==2.10\n").unwrap();
+    std::fs::create_dir_all(dir.path().join("etc")).unwrap();
+    std::fs::write(
+        dir.path().join("etc/os-release"),
+        "ID=debian\nVERSION_ID=\"12\"\nVERSION_CODENAME=bookworm\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("var/lib/dpkg")).unwrap();
+    std::fs::write(
+        dir.path().join("var/lib/dpkg/status"),
+        "Package: zlib1g\nStatus: install ok installed\nArchitecture: amd64\nSource: zlib\nVersion: 1:1.2.13.dfsg-1\n\n",
+    )
+    .unwrap();
     let key_id = format!("AKIA{}", "Q7RT2LMXW4ZPJKDA");
     let secret = format!("{}{}", "q8Zr3LwT0vNfY2mXc7Hb/", "K4sJdP9uGe1Ra6WtVyE5");
     std::fs::write(
@@ -529,7 +537,7 @@ fn secret_only_scans_skip_language_packages_unless_an_sbom_is_asked_for() {
     )
     .unwrap();
     let scan = |format: &str| {
-        run_json(drydock(cache.path()).arg("fs").arg(dir.path()).args([
+        run_json(drydock(cache.path()).arg("rootfs").arg(dir.path()).args([
             "--scanners",
             "secret",
             "-f",
@@ -547,18 +555,30 @@ fn secret_only_scans_skip_language_packages_unless_an_sbom_is_asked_for() {
         "{}",
         r["findings"]
     );
-    assert_eq!(
-        r["inventory"]["packages"],
-        serde_json::json!([]),
-        "{}",
-        r["inventory"]
-    );
+    let names = |r: &Value| -> Vec<String> {
+        r["inventory"]["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} {}",
+                    p["ecosystem"].as_str().unwrap(),
+                    p["name"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    assert_eq!(names(&r), ["Debian zlib1g"], "{}", r["inventory"]);
     let sbom = scan("cyclonedx");
-    let names: Vec<&str> = sbom["components"]
+    let components: Vec<&str> = sbom["components"]
         .as_array()
         .unwrap()
         .iter()
         .filter_map(|c| c["name"].as_str())
         .collect();
-    assert!(names.contains(&"jinja2"), "{names:?}");
+    assert!(
+        components.contains(&"jinja2") && components.contains(&"zlib1g"),
+        "{components:?}"
+    );
 }
